@@ -97,7 +97,7 @@ def check_predict_input(estimator, X, attribute="n_features_in_"):
         raise ValueError(
             f"X has {X.shape[1]} features, but "
             f"{type(estimator).__name__} was fitted with "
-            f"{estimator.n_features_in_}")
+            f"{estimator.n_features_in_} features")
     return X
 
 
