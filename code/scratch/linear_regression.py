@@ -208,4 +208,4 @@ class LinearRegression:
         total_sum = np.sum((y - y.mean()) ** 2)
         if total_sum == 0.0:
             raise ValueError("R^2 is undefined when y is constant")
-        return 1.0 - residual_sum / total_sum
+        return float(1.0 - residual_sum / total_sum)
