@@ -68,7 +68,7 @@ def kmeans_plusplus(X, n_clusters, rng, X_sq=None, n_local_trials=None):
     nearest centre chosen so far. Like scikit-learn, it draws
     ``2 + log(k)`` candidates per step and keeps the one that lowers the
     objective most (greedy k-means++); ``n_local_trials=1`` is the original
-    algorithm, the one whose O(log k) guarantee the chapter proves.
+    algorithm, the one whose O(log k) guarantee the chapter states.
     """
     n_samples = X.shape[0]
     if X_sq is None:
@@ -110,7 +110,6 @@ def lloyd(X, centers, max_iter, tol, X_sq=None):
     if X_sq is None:
         X_sq = np.einsum("ij,ij->i", X, X)
     n_clusters = centers.shape[0]
-    previous_labels = None
     labels, nearest_sq = assign_labels(X, centers, X_sq)
     for iteration in range(1, max_iter + 1):
         new_centers = update_centers(X, labels, nearest_sq, n_clusters)
