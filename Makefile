@@ -57,7 +57,7 @@ tex:
 	  if [ "$$CI" = "true" ] && [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing TeX (missing:$$missing)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	      apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
+	      apt-get install -y -qq $(TEX_PACKAGES); \
 	  else \
 	    echo "The PDF needs TeX; missing:$$missing"; \
 	    echo "Install it with:"; \

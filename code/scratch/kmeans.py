@@ -17,8 +17,10 @@ from .validation import (check_array, check_option,
 
 def assign_labels(X, centers, X_sq=None):
     """Assignment step (eq-kmeans-assign): each sample goes to its nearest
-    centre. Distances come in row chunks, so memory stays bounded and no
-    (n_samples, n_clusters, n_features) array is ever built.
+    centre. Distances come from eq-kmeans-distance-expansion in row chunks,
+    so memory stays bounded and no (n_samples, n_clusters, n_features)
+    array is ever built. The ||x||^2 term is the same for every centre, so
+    it is left out of the argmin and added back for the chosen centre only.
 
     Returns the labels and each sample's squared distance to its centre.
     """
@@ -28,11 +30,12 @@ def assign_labels(X, centers, X_sq=None):
     labels = np.empty(X.shape[0], dtype=np.intp)
     nearest_sq = np.empty(X.shape[0])
     for rows in chunk_slices(X.shape[0], centers.shape[0]):
-        distances = squared_distances(X[rows], centers, X_sq[rows],
-                                      centers_sq)  # (chunk, n_clusters)
-        labels[rows] = np.argmin(distances, axis=1)
-        nearest_sq[rows] = np.take_along_axis(
-            distances, labels[rows, None], axis=1)[:, 0]
+        partial = X[rows] @ centers.T  # (chunk, n_clusters)
+        partial *= -2.0
+        partial += centers_sq  # ||x - c||^2 - ||x||^2
+        labels[rows] = np.argmin(partial, axis=1)
+        chosen = np.take_along_axis(partial, labels[rows, None], axis=1)
+        nearest_sq[rows] = np.maximum(chosen[:, 0] + X_sq[rows], 0.0)
     return labels, nearest_sq
 
 
