@@ -1,0 +1,563 @@
+"""CART decision trees, grown one level at a time with NumPy.
+
+Chapter: book/supervised/decision_trees.md. The tree is grown breadth
+first: all nodes of one depth are searched for their best split in the
+same few NumPy calls, so the Python loop runs once per level, not once per
+node. Each feature is sorted once, at the root; every level then
+partitions the sorted index rows stably, so that each node's samples stay
+sorted by every feature (a "presorted" tree).
+
+Layout used throughout: ``order`` is a (n_features, n_samples) array whose
+row ``j`` lists sample indices sorted by feature ``j`` inside each node's
+segment ``[start, start + size)``; every row holds the same samples in each
+segment, only their order differs. ``values`` holds the matching feature
+values, so ``values[j, p] == X[order[j, p], j]``.
+"""
+
+import numbers
+
+import numpy as np
+
+from .validation import (check_array, check_is_fitted, check_option,
+                         check_predict_input, check_random_state,
+                         check_scalar, check_X_y, encode_labels)
+
+# Two values closer than this count as equal: no threshold between them.
+FEATURE_THRESHOLD = 1e-7
+# A node whose impurity is at most this is pure and becomes a leaf.
+EPSILON = np.finfo(np.float64).eps
+TREE_LEAF = -1        # children_left / children_right of a leaf
+TREE_UNDEFINED = -2   # feature / threshold of a leaf
+
+
+class Tree:
+    """The fitted tree as flat arrays, one entry per node (as sklearn's
+    ``tree_``). Node 0 is the root; a leaf has ``children_left == -1``.
+
+    Attributes
+    ----------
+    children_left, children_right : ndarray of int, shape (node_count,)
+    feature : ndarray of int; the split feature, -2 at leaves.
+    threshold : ndarray of float; go left when ``x[feature] <= threshold``.
+    value : ndarray, shape (node_count, n_classes) of class fractions for
+        a classifier, (node_count,) of means for a regressor.
+    impurity : ndarray of float, eq-tree-gini, eq-tree-entropy or
+        eq-tree-mse of each node.
+    n_node_samples : ndarray of int; distinct training samples per node.
+    weighted_n_node_samples : ndarray of float; their total weight.
+    """
+
+    def __init__(self, levels):
+        # levels: one dict of per-node arrays for each depth, in order.
+        for name in levels[0]:
+            setattr(self, name, np.concatenate([lv[name] for lv in levels]))
+        self.node_count = self.feature.shape[0]
+        self.max_depth = len(levels) - 1
+
+    def apply(self, X):
+        """Index of the leaf that each row of ``X`` lands in: every sample
+        moves down one level per step, all samples at once."""
+        node = np.zeros(X.shape[0], dtype=np.intp)
+        active = np.arange(X.shape[0])
+        for _ in range(self.max_depth):
+            here = node[active]
+            inner = self.children_left[here] != TREE_LEAF
+            active, here = active[inner], here[inner]
+            if active.shape[0] == 0:
+                break
+            go_left = X[active, self.feature[here]] <= self.threshold[here]
+            node[active] = np.where(go_left, self.children_left[here],
+                                    self.children_right[here])
+        return node
+
+
+def node_impurity(totals, criterion):
+    """Impurity of each node from its weighted totals.
+
+    Implements eq-tree-gini, eq-tree-entropy and eq-tree-mse.
+
+    ``totals`` is (n_nodes, n_columns): column 0 the weight sum W, then the
+    weighted class counts (classification) or the sums of w*y and w*y^2
+    (regression). Returns ``(value, impurity)``.
+    """
+    weight = totals[:, 0]
+    if criterion == "squared_error":
+        mean = totals[:, 1] / weight
+        mean_square = totals[:, 2] / weight
+        variance = mean_square - mean ** 2
+        # Below the rounding error of the difference, a node is constant.
+        variance[variance <= 16 * EPSILON * mean_square] = 0.0
+        return mean, variance
+    fractions = totals[:, 1:] / weight[:, None]   # (n_nodes, n_classes)
+    if criterion == "gini":
+        return fractions, 1.0 - np.einsum("ij,ij->i", fractions, fractions)
+    logs = np.log2(fractions, out=np.zeros_like(fractions),
+                   where=fractions > 0)
+    return fractions, -np.einsum("ij,ij->i", fractions, logs)
+
+
+def split_proxy(left, right, criterion):
+    """A score that ranks candidate splits as the impurity decrease does.
+
+    Implements eq-tree-proxy: the node's own impurity is the same for all
+    its splits, so maximising the decrease (eq-tree-decrease) means
+    maximising minus the weighted child impurities, which for each
+    criterion reduces to sums over the children's totals. ``left`` and
+    ``right`` are (n_candidates, n_columns) totals, column 0 the weight.
+    """
+    w_left, w_right = left[:, 0], right[:, 0]
+    if criterion == "gini":
+        # W_L - sum_k c_Lk^2 / W_L is W_L times the left Gini impurity.
+        return (np.einsum("ij,ij->i", left[:, 1:], left[:, 1:]) / w_left
+                + np.einsum("ij,ij->i", right[:, 1:], right[:, 1:])
+                / w_right)
+    if criterion == "squared_error":
+        # sum w y^2 is the same for every split of a node: leave it out.
+        return left[:, 1] ** 2 / w_left + right[:, 1] ** 2 / w_right
+    # entropy: W_L H_L = W_L log W_L - sum_k c_Lk log c_Lk.
+    return (_xlogx(left[:, 1:]).sum(axis=1) - _xlogx(w_left)
+            + _xlogx(right[:, 1:]).sum(axis=1) - _xlogx(w_right))
+
+
+def _xlogx(a):
+    """a log a with 0 log 0 = 0."""
+    return a * np.log(a, out=np.zeros_like(a), where=a > 0)
+
+
+def segment_indices(bases, lengths):
+    """Concatenate ``arange(b, b + l)`` for every (b, l) pair, without a
+    Python loop: the index of each node's segment in a flat array."""
+    offsets = np.cumsum(lengths) - lengths    # (n_segments,)
+    return np.repeat(bases - offsets, lengths) + np.arange(lengths.sum())
+
+
+def draw_features(values, starts, ends, n_candidates, rng):
+    """Candidate features for each node: ``n_candidates`` drawn without
+    replacement, features constant in the node drawn last (as sklearn,
+    which does not count them against ``max_features``).
+
+    Returns an int array (n_nodes, n_candidates).
+    """
+    n_features = values.shape[0]
+    n_nodes = starts.shape[0]
+    if n_candidates == n_features:
+        return np.broadcast_to(np.arange(n_features), (n_nodes, n_features))
+    # Each row is sorted within a node: its first and last value bound it.
+    constant = (values[:, ends - 1] <= values[:, starts]
+                + FEATURE_THRESHOLD).T     # (n_nodes, n_features)
+    keys = rng.random((n_nodes, n_features)) + constant
+    return np.argsort(keys, axis=1)[:, :n_candidates]
+
+
+def best_splits(order, values, Z, starts, sizes, totals, features,
+                criterion, min_samples_leaf):
+    """The best split of every node of a level, all searched at once.
+
+    Implements eq-tree-best-split with the cumulative sums of
+    eq-tree-cumulative. For each (node, candidate feature) pair the node's
+    samples, already sorted by that feature, are gathered into one flat
+    array; one cumulative sum then gives the left totals of every
+    threshold of every pair.
+
+    Parameters
+    ----------
+    order, values : (n_features, n_samples) sorted sample indices, values.
+    Z : (n_samples, n_columns) per-sample weight and weighted targets.
+    starts, sizes : (n_nodes,) each node's segment.
+    totals : (n_nodes, n_columns) each node's column sums of ``Z``.
+    features : (n_nodes, n_candidates) features to search.
+
+    Returns
+    -------
+    found : (n_nodes,) bool, whether the node has a valid split.
+    feature, threshold, n_left : (n_found,) the chosen splits.
+    """
+    n_samples = order.shape[1]
+    n_nodes, n_candidates = features.shape
+    # One "pair" per (node, candidate feature), node-major.
+    pair_node = np.repeat(np.arange(n_nodes), n_candidates)
+    pair_feature = features.ravel()
+    pair_size = sizes[pair_node]
+    pair_start = np.cumsum(pair_size) - pair_size   # offsets in flat arrays
+    flat = segment_indices(pair_feature * n_samples + starts[pair_node],
+                           pair_size)
+    x_sorted = values.ravel()[flat]                 # (n_flat,)
+    z_sorted = Z[order.ravel()[flat]]               # (n_flat, n_columns)
+    # Restart the running sum at each pair: subtract the previous pair's
+    # total at the first element of the next (eq-tree-cumulative).
+    z_sorted[pair_start[1:]] -= totals[pair_node[:-1]]
+    left = np.cumsum(z_sorted, axis=0)              # (n_flat, n_columns)
+    right = np.repeat(totals[pair_node], pair_size, axis=0) - left
+    # Valid thresholds: between two distinct values, with at least
+    # min_samples_leaf samples on each side.
+    valid = np.empty(x_sorted.shape[0], dtype=bool)
+    np.greater(x_sorted[1:], x_sorted[:-1] + FEATURE_THRESHOLD,
+               out=valid[:-1])
+    pair_end = pair_start + pair_size
+    if min_samples_leaf == 1:
+        valid[pair_end - 1] = False
+    else:
+        n_left = np.arange(flat.shape[0]) - np.repeat(pair_start - 1,
+                                                      pair_size)
+        valid &= (n_left >= min_samples_leaf) & (
+            np.repeat(pair_size, pair_size) - n_left >= min_samples_leaf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = split_proxy(left, right, criterion)
+    score[~valid] = -np.inf
+    # Best score of each node: its pairs are contiguous in the flat array.
+    node_start = pair_start[::n_candidates]
+    best = np.maximum.reduceat(score, node_start)
+    found = best > -np.inf
+    is_best = score == np.repeat(best, sizes * n_candidates)
+    position = np.where(is_best, np.arange(score.shape[0]), score.shape[0])
+    at = np.minimum.reduceat(position, node_start)[found]  # first best
+    pair = np.searchsorted(pair_start, at, side="right") - 1
+    threshold = 0.5 * (x_sorted[at] + x_sorted[at + 1])
+    # Rounding can put the midpoint on the right value: use the left one.
+    rounded = threshold == x_sorted[at + 1]
+    threshold[rounded] = x_sorted[at][rounded]
+    return found, pair_feature[pair], threshold, at - pair_start[pair] + 1
+
+
+def partition(order, values, starts, sizes, split, feature, n_left,
+              n_total):
+    """Stable partition of every sorted row into the children of the split
+    nodes; the samples of nodes that became leaves are dropped.
+
+    A sample goes left when it is among the first ``n_left`` of its node
+    in the row of the split feature. The next level lays out all left
+    children, then all right children, each in the order of its parent:
+    so each row of the new layout is the row's left samples followed by
+    its right samples, both in their old order. Keeping the order keeps
+    every row sorted inside every child. ``n_total`` is the number of
+    training samples (the ids in ``order``).
+
+    Returns ``(order, values, child_starts, child_sizes)``.
+    """
+    n_features, row_length = order.shape
+    # Which side each sample goes to: (n_total,) masks over sample ids.
+    go_left = np.zeros(n_total, dtype=bool)
+    go_left[order.ravel()[segment_indices(
+        feature * row_length + starts[split], n_left)]] = True
+    go_right = np.zeros(n_total, dtype=bool)
+    go_right[order[0, segment_indices(starts[split], sizes[split])]] = True
+    go_right[go_left] = False
+    # Flat positions of the samples that go left, then right, row by row.
+    # Every row holds the same samples, so each row keeps the same count
+    # and the positions reshape to (d, count).
+    left_at = np.flatnonzero(go_left[order]).reshape(n_features, -1)
+    right_at = np.flatnonzero(go_right[order]).reshape(n_features, -1)
+    at = np.concatenate([left_at, right_at], axis=1)    # (d, n_kept)
+    new_order, new_values = order.ravel()[at], values.ravel()[at]
+    n_right = sizes[split] - n_left
+    child_sizes = np.concatenate([n_left, n_right])
+    return (new_order, new_values, np.cumsum(child_sizes) - child_sizes,
+            child_sizes)
+
+
+def new_level(sizes, totals, criterion):
+    """The arrays of one level's nodes, all leaves until they are split.
+    ``totals`` (n_nodes, n_columns) are the nodes' column sums of Z."""
+    n_nodes = sizes.shape[0]
+    value, impurity = node_impurity(totals, criterion)
+    return {"children_left": np.full(n_nodes, TREE_LEAF, dtype=np.intp),
+            "children_right": np.full(n_nodes, TREE_LEAF, dtype=np.intp),
+            "feature": np.full(n_nodes, TREE_UNDEFINED, dtype=np.intp),
+            "threshold": np.full(n_nodes, float(TREE_UNDEFINED)),
+            "value": value, "impurity": impurity,
+            "n_node_samples": sizes.copy(),
+            "weighted_n_node_samples": totals[:, 0].copy()}
+
+
+def build_tree(X, Z, Z_stats, criterion, max_depth, min_samples_split,
+               min_samples_leaf, n_candidates, rng, order=None):
+    """Grow a CART tree breadth first; return a ``Tree``.
+
+    ``Z`` (n, n_columns) holds each sample's weight and weighted targets
+    for the split search; ``Z_stats`` adds any column needed only for node
+    impurities (w*y^2). Samples of weight zero must already be removed.
+    ``order`` may pass the presorted (n_features, n_samples) indices.
+    """
+    X_t = np.ascontiguousarray(X.T)                     # (d, n)
+    if order is None:
+        order = np.argsort(X_t, axis=1, kind="stable")  # (d, n)
+    values = np.take_along_axis(X_t, order, axis=1)
+    starts = np.zeros(1, dtype=np.intp)
+    sizes = np.array([X.shape[0]], dtype=np.intp)
+    levels, depth, first_id = [], 0, 0
+    while True:
+        totals = np.add.reduceat(Z_stats[order[0]], starts, axis=0)
+        level = new_level(sizes, totals, criterion)
+        levels.append(level)
+        n_nodes = sizes.shape[0]
+        # Stopping rules: depth, node size, purity.
+        may_split = ((sizes >= min_samples_split)
+                     & (sizes >= 2 * min_samples_leaf)
+                     & (level["impurity"] > EPSILON))
+        if max_depth is not None and depth >= max_depth:
+            may_split[:] = False
+        candidates = np.flatnonzero(may_split)
+        split = candidates[:0]
+        if candidates.shape[0] > 0:
+            features = draw_features(
+                values, starts[candidates],
+                starts[candidates] + sizes[candidates], n_candidates, rng)
+            found, feature, threshold, n_left = best_splits(
+                order, values, Z, starts[candidates], sizes[candidates],
+                totals[candidates, :Z.shape[1]], features, criterion,
+                min_samples_leaf)
+            split = candidates[found]
+        if split.shape[0] == 0:
+            break
+        # Children get the next ids: all left children, then all right.
+        next_id = first_id + n_nodes + np.arange(split.shape[0])
+        level["children_left"][split] = next_id
+        level["children_right"][split] = next_id + split.shape[0]
+        level["feature"][split] = feature
+        level["threshold"][split] = threshold
+        order, values, starts, sizes = partition(
+            order, values, starts, sizes, split, feature, n_left,
+            X.shape[0])
+        first_id += n_nodes
+        depth += 1
+    return Tree(levels)
+
+
+def impurity_importances(tree, n_features):
+    """Normalised total weighted impurity decrease per feature.
+
+    Implements eq-tree-importance.
+    """
+    inner = np.flatnonzero(tree.children_left != TREE_LEAF)
+    weighted = tree.weighted_n_node_samples * tree.impurity
+    decrease = (weighted[inner] - weighted[tree.children_left[inner]]
+                - weighted[tree.children_right[inner]])
+    importances = np.bincount(tree.feature[inner], weights=decrease,
+                              minlength=n_features)
+    total = importances.sum()
+    return importances / total if total > 0 else importances
+
+
+class _BaseDecisionTree:
+    """What the classifier and the regressor share: checks, growth,
+    descent, and the tree's summary numbers."""
+
+    def _check_params(self, n_samples, n_features):
+        """Validate the hyper-parameters; return the integer settings."""
+        if self.max_depth is not None:
+            check_scalar(self.max_depth, "max_depth", numbers.Integral,
+                         low=1)
+        min_split = _count_or_fraction(
+            self.min_samples_split, "min_samples_split", n_samples, 2,
+            high_inclusive=True)
+        min_leaf = _count_or_fraction(
+            self.min_samples_leaf, "min_samples_leaf", n_samples, 1,
+            high_inclusive=False)
+        return (min_split, min_leaf,
+                resolve_max_features(self.max_features, n_features))
+
+    def _grow(self, X, Z, Z_stats, rng, order=None):
+        min_split, min_leaf, n_candidates = self._check_params(*X.shape)
+        self.n_features_in_ = X.shape[1]
+        self.max_features_ = n_candidates
+        self.tree_ = build_tree(X, Z, Z_stats, self.criterion,
+                                self.max_depth, min_split, min_leaf,
+                                n_candidates, rng, order)
+        return self
+
+    def apply(self, X):
+        """Index of the leaf each sample of ``X`` ends in."""
+        X = check_predict_input(self, X, "tree_")
+        return self.tree_.apply(X)
+
+    def get_depth(self):
+        """Depth of the tree: the longest root-to-leaf path."""
+        check_is_fitted(self, "tree_")
+        return self.tree_.max_depth
+
+    def get_n_leaves(self):
+        """Number of leaves."""
+        check_is_fitted(self, "tree_")
+        return int(np.sum(self.tree_.children_left == TREE_LEAF))
+
+    @property
+    def feature_importances_(self):
+        """Normalised impurity decrease per feature (eq-tree-importance)."""
+        check_is_fitted(self, "tree_")
+        return impurity_importances(self.tree_, self.n_features_in_)
+
+
+def _count_or_fraction(value, name, n_samples, low, high_inclusive):
+    """An integer count, or a fraction of ``n_samples`` rounded up (as
+    sklearn's ``min_samples_split`` and ``min_samples_leaf``)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return check_scalar(value, name, numbers.Integral, low=low)
+    check_scalar(value, name, numbers.Real, low=0.0, high=1.0,
+                 low_inclusive=False, high_inclusive=high_inclusive)
+    return max(low, int(np.ceil(value * n_samples)))
+
+
+def resolve_max_features(max_features, n_features):
+    """The number of features searched at each split."""
+    if max_features is None:
+        return n_features
+    if isinstance(max_features, str):
+        check_option(max_features, "max_features", {"sqrt", "log2"})
+        size = (np.sqrt(n_features) if max_features == "sqrt"
+                else np.log2(n_features))
+        return max(1, int(size))
+    if isinstance(max_features, numbers.Integral) and not isinstance(
+            max_features, bool):
+        return check_scalar(max_features, "max_features", numbers.Integral,
+                            low=1, high=n_features)
+    check_scalar(max_features, "max_features", numbers.Real, low=0.0,
+                 high=1.0, low_inclusive=False)
+    return max(1, int(max_features * n_features))
+
+
+def _check_weights(sample_weight, n_samples):
+    """Sample weights as a float array; default all ones."""
+    if sample_weight is None:
+        return np.ones(n_samples)
+    weight = check_array(sample_weight, "sample_weight", ndim=1)
+    if weight.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has {weight.shape[0]} entries for {n_samples} "
+            "samples")
+    if np.any(weight < 0) or not np.any(weight > 0):
+        raise ValueError("sample_weight must be >= 0 with a positive sum")
+    return weight
+
+
+class DecisionTreeClassifier(_BaseDecisionTree):
+    """CART classification tree.
+
+    Parameters
+    ----------
+    criterion : {"gini", "entropy"}
+        Impurity: eq-tree-gini or eq-tree-entropy.
+    max_depth : int or None
+        Grow no deeper than this; None grows until the leaves are pure or
+        too small to split.
+    min_samples_split : int or float
+        A node with fewer samples is not split (a float is a fraction of
+        n_samples).
+    min_samples_leaf : int or float
+        Each child must keep at least this many samples.
+    max_features : int, float, "sqrt", "log2" or None
+        Features drawn at random for each split; None searches all.
+    random_state : None, int or numpy.random.Generator
+
+    Attributes
+    ----------
+    classes_ : ndarray, the labels in sorted order.
+    n_features_in_ : int
+    max_features_ : int, features searched per split.
+    tree_ : Tree, the fitted tree as flat arrays.
+    feature_importances_ : ndarray (n_features,)
+    """
+
+    def __init__(self, criterion="gini", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1,
+                 max_features=None, random_state=None):
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None):
+        """Grow the tree on ``X`` (n_samples, n_features) and labels
+        ``y``; ``sample_weight`` (e.g. bootstrap counts) is optional."""
+        X, y = check_X_y(X, y)
+        check_option(self.criterion, "criterion", {"gini", "entropy"})
+        classes, y_index = encode_labels(y, min_classes=1)
+        weight = _check_weights(sample_weight, X.shape[0])
+        rng = check_random_state(self.random_state)
+        self.classes_ = classes
+        self.n_classes_ = classes.shape[0]
+        return self._fit_encoded(X, y_index, weight, rng)
+
+    def _fit_encoded(self, X, y_index, weight, rng, order=None):
+        """Fit on labels already coded 0..n_classes_-1 (the forest uses
+        this so that every tree knows all classes)."""
+        keep = weight > 0
+        if not np.all(keep):
+            X, y_index, weight = X[keep], y_index[keep], weight[keep]
+        Z = np.zeros((X.shape[0], self.n_classes_ + 1))  # (n, 1 + K)
+        Z[:, 0] = weight
+        Z[np.arange(X.shape[0]), 1 + y_index] = weight
+        return self._grow(X, Z, Z, rng, order)
+
+    def predict_proba(self, X):
+        """Class fractions of the leaf each sample lands in,
+        (n_samples, n_classes)."""
+        X = check_predict_input(self, X, "tree_")
+        return self.tree_.value[self.tree_.apply(X)]
+
+    def predict(self, X):
+        """The majority class of each sample's leaf."""
+        proba = self.predict_proba(X)               # (n, n_classes)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def score(self, X, y):
+        """Accuracy on ``(X, y)``."""
+        return float(np.mean(self.predict(X) == np.asarray(y)))
+
+
+class DecisionTreeRegressor(_BaseDecisionTree):
+    """CART regression tree with the squared-error criterion.
+
+    Parameters are those of ``DecisionTreeClassifier``, except that
+    ``criterion`` is "squared_error" (eq-tree-mse). A leaf predicts the
+    (weighted) mean target of its training samples.
+
+    Attributes
+    ----------
+    n_features_in_, max_features_, tree_, feature_importances_
+        As for ``DecisionTreeClassifier``; ``tree_.value`` holds means.
+    """
+
+    def __init__(self, criterion="squared_error", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1,
+                 max_features=None, random_state=None):
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None):
+        """Grow the tree on ``X`` (n_samples, n_features) and real
+        targets ``y``."""
+        X, y = check_X_y(X, y, y_numeric=True)
+        check_option(self.criterion, "criterion", {"squared_error"})
+        weight = _check_weights(sample_weight, X.shape[0])
+        return self._fit_encoded(X, y, weight,
+                                 check_random_state(self.random_state))
+
+    def _fit_encoded(self, X, y, weight, rng, order=None):
+        keep = weight > 0
+        if not np.all(keep):
+            X, y, weight = X[keep], y[keep], weight[keep]
+        # Centre y: the sums of the split search then stay small.
+        offset = np.average(y, weights=weight)
+        centred = y - offset
+        Z_stats = np.column_stack([weight, weight * centred,
+                                   weight * centred ** 2])  # (n, 3)
+        self._grow(X, Z_stats[:, :2].copy(), Z_stats, rng, order)
+        self.tree_.value += offset
+        return self
+
+    def predict(self, X):
+        """The mean training target of each sample's leaf."""
+        X = check_predict_input(self, X, "tree_")
+        return self.tree_.value[self.tree_.apply(X)]
+
+    def score(self, X, y):
+        """Coefficient of determination R^2 on ``(X, y)``."""
+        y = np.asarray(y, dtype=np.float64)
+        residual = np.sum((y - self.predict(X)) ** 2)
+        return float(1.0 - residual / np.sum((y - y.mean()) ** 2))

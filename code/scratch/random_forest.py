@@ -1,0 +1,263 @@
+"""Random forests: bagged CART trees with feature subsampling.
+
+Chapter: book/supervised/random_forests.md. Each tree is grown on a
+bootstrap sample, passed to the tree as sample weights (how many times
+each row was drawn), and searches a random subset of the features at every
+split. The forest averages the trees' predictions (eq-rf-average).
+"""
+
+import numbers
+
+import numpy as np
+
+from .decision_tree import DecisionTreeClassifier, DecisionTreeRegressor
+from .validation import (check_is_fitted, check_option, check_predict_input,
+                         check_random_state, check_scalar, check_X_y,
+                         encode_labels)
+
+
+def bootstrap_counts(n_samples, rng):
+    """How many times each sample is drawn in a bootstrap sample of size
+    ``n_samples`` (eq-rf-bootstrap); zero marks an out-of-bag sample."""
+    draws = rng.integers(0, n_samples, n_samples)
+    return np.bincount(draws, minlength=n_samples).astype(np.float64)
+
+
+def subset_order(order, keep):
+    """The presorted (n_features, n_samples) index rows restricted to the
+    samples in ``keep`` and renumbered 0..n_kept-1: a filter keeps the
+    sort, so no tree needs to sort again."""
+    new_id = np.cumsum(keep) - 1                    # (n_samples,)
+    at = np.flatnonzero(keep[order])     # same count in every row
+    kept = order.ravel()[at].reshape(order.shape[0], -1)  # (d, n_kept)
+    return new_id[kept]
+
+
+class _BaseForest:
+    """Bagging shared by the classifier and the regressor."""
+
+    def _check_params(self, shape, criteria):
+        """Validate the forest's settings and, once, the trees'."""
+        check_option(self.criterion, "criterion", criteria)
+        self._new_tree(None)._check_params(*shape)
+        check_scalar(self.n_estimators, "n_estimators", numbers.Integral,
+                     low=1)
+        for name in ("bootstrap", "oob_score"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got "
+                                f"{getattr(self, name)!r}")
+        if self.oob_score and not self.bootstrap:
+            raise ValueError("oob_score=True needs bootstrap=True: "
+                             "without it no sample is out of bag")
+
+    def _new_tree(self, seed):
+        return self._tree_class(
+            criterion=self.criterion, max_depth=self.max_depth,
+            min_samples_split=self.min_samples_split,
+            min_samples_leaf=self.min_samples_leaf,
+            max_features=self.max_features, random_state=seed)
+
+    def _fit_trees(self, X, target, rng):
+        """Grow ``n_estimators`` trees, each on its own bootstrap sample
+        passed as sample weights (eq-rf-bootstrap)."""
+        n_samples = X.shape[0]
+        order = np.argsort(X.T, axis=1, kind="stable")   # (d, n), once
+        seeds = rng.integers(0, 2**32, size=self.n_estimators)
+        self.estimators_ = []
+        # (n_estimators, n_samples): how often tree b drew sample i.
+        self.bootstrap_counts_ = np.ones((self.n_estimators, n_samples),
+                                         dtype=np.int32)
+        for b, seed in enumerate(seeds):
+            if self.bootstrap:
+                self.bootstrap_counts_[b] = bootstrap_counts(n_samples, rng)
+            keep = self.bootstrap_counts_[b] > 0
+            tree = self._new_tree(int(seed))
+            self._setup_tree(tree)
+            tree._fit_encoded(X[keep], target[keep],
+                              self.bootstrap_counts_[b, keep].astype(float),
+                              np.random.default_rng(int(seed)),
+                              subset_order(order, keep))
+            self.estimators_.append(tree)
+        self.n_features_in_ = X.shape[1]
+
+    def _setup_tree(self, tree):
+        """Give a tree what its own ``fit`` would have set."""
+
+    def _oob_average(self, X):
+        """Each training sample's prediction averaged over the trees whose
+        bootstrap sample missed it (eq-rf-oob); also a mask of the samples
+        that at least one tree missed."""
+        total, n_trees = None, np.zeros(X.shape[0])
+        for tree, count in zip(self.estimators_, self.bootstrap_counts_):
+            out = np.flatnonzero(count == 0)
+            pred = self._tree_output(tree, X[out])
+            if total is None:
+                total = np.zeros((X.shape[0],) + pred.shape[1:])
+            total[out] += pred
+            n_trees[out] += 1
+        seen = n_trees > 0
+        total[seen] /= n_trees[seen].reshape((-1,) + (1,) * (total.ndim - 1))
+        return total, seen
+
+    def _average(self, X):
+        """Mean of the trees' outputs (eq-rf-average)."""
+        X = check_predict_input(self, X, "estimators_")
+        total = self._tree_output(self.estimators_[0], X)
+        for tree in self.estimators_[1:]:
+            total = total + self._tree_output(tree, X)
+        return total / len(self.estimators_)
+
+    @property
+    def feature_importances_(self):
+        """Mean of the trees' impurity importances (eq-rf-importance),
+        over the trees with at least one split, renormalised."""
+        check_is_fitted(self, "estimators_")
+        per_tree = [tree.feature_importances_ for tree in self.estimators_
+                    if tree.tree_.node_count > 1]
+        if not per_tree:
+            return np.zeros(self.n_features_in_)
+        mean = np.mean(per_tree, axis=0)
+        return mean / mean.sum()
+
+
+class RandomForestClassifier(_BaseForest):
+    """A forest of CART classification trees.
+
+    Parameters
+    ----------
+    n_estimators : int
+        Number of trees B.
+    criterion : {"gini", "entropy"}
+    max_depth, min_samples_split, min_samples_leaf
+        As for ``DecisionTreeClassifier``; applied to every tree.
+    max_features : int, float, "sqrt", "log2" or None
+        Features drawn at every split (m in the chapter).
+    bootstrap : bool
+        Grow each tree on a bootstrap sample; False uses all samples.
+    oob_score : bool
+        Compute ``oob_score_``, the out-of-bag accuracy.
+    random_state : None, int or numpy.random.Generator
+
+    Attributes
+    ----------
+    estimators_ : list of DecisionTreeClassifier
+    bootstrap_counts_ : ndarray (n_estimators, n_samples)
+        How many times each tree drew each training sample; 0 means the
+        sample is out of bag for that tree.
+    classes_ : ndarray
+    n_features_in_ : int
+    oob_score_ : float, oob_decision_function_ : ndarray
+        Only with ``oob_score=True``.
+    feature_importances_ : ndarray (n_features,)
+    """
+
+    _tree_class = DecisionTreeClassifier
+
+    def __init__(self, n_estimators=100, criterion="gini", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1,
+                 max_features="sqrt", bootstrap=True, oob_score=False,
+                 random_state=None):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Grow the forest on ``X`` (n_samples, n_features) and labels
+        ``y``."""
+        X, y = check_X_y(X, y)
+        self._check_params(X.shape, {"gini", "entropy"})
+        self.classes_, y_index = encode_labels(y, min_classes=1)
+        rng = check_random_state(self.random_state)
+        self._fit_trees(X, y_index, rng)
+        if self.oob_score:
+            proba, seen = self._oob_average(X)
+            self.oob_decision_function_ = proba
+            self.oob_score_ = float(np.mean(
+                np.argmax(proba[seen], axis=1) == y_index[seen]))
+        return self
+
+    def _setup_tree(self, tree):
+        tree.classes_ = self.classes_
+        tree.n_classes_ = self.classes_.shape[0]
+
+    @staticmethod
+    def _tree_output(tree, X):
+        return tree.tree_.value[tree.tree_.apply(X)]   # (n, n_classes)
+
+    def predict_proba(self, X):
+        """Mean of the trees' class fractions, (n_samples, n_classes)."""
+        return self._average(X)
+
+    def predict(self, X):
+        """The class with the highest mean probability."""
+        proba = self.predict_proba(X)               # (n, n_classes)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def score(self, X, y):
+        """Accuracy on ``(X, y)``."""
+        return float(np.mean(self.predict(X) == np.asarray(y)))
+
+
+class RandomForestRegressor(_BaseForest):
+    """A forest of CART regression trees; it predicts the mean of the
+    trees' predictions.
+
+    Parameters and attributes are those of ``RandomForestClassifier``
+    except ``criterion="squared_error"``, ``max_features=1.0`` (all
+    features, as scikit-learn) and ``oob_score_`` is the out-of-bag R^2,
+    with ``oob_prediction_``.
+    """
+
+    _tree_class = DecisionTreeRegressor
+
+    def __init__(self, n_estimators=100, criterion="squared_error",
+                 max_depth=None, min_samples_split=2, min_samples_leaf=1,
+                 max_features=1.0, bootstrap=True, oob_score=False,
+                 random_state=None):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Grow the forest on ``X`` (n_samples, n_features) and real
+        targets ``y``."""
+        X, y = check_X_y(X, y, y_numeric=True)
+        self._check_params(X.shape, {"squared_error"})
+        rng = check_random_state(self.random_state)
+        self._fit_trees(X, y, rng)
+        if self.oob_score:
+            prediction, seen = self._oob_average(X)
+            self.oob_prediction_ = prediction
+            self.oob_score_ = r2_score(y[seen], prediction[seen])
+        return self
+
+    @staticmethod
+    def _tree_output(tree, X):
+        return tree.tree_.value[tree.tree_.apply(X)]   # (n,)
+
+    def predict(self, X):
+        """Mean of the trees' predictions."""
+        return self._average(X)
+
+    def score(self, X, y):
+        """Coefficient of determination R^2 on ``(X, y)``."""
+        return r2_score(np.asarray(y, dtype=np.float64), self.predict(X))
+
+
+def r2_score(y, y_pred):
+    """1 - residual sum of squares / total sum of squares."""
+    residual = np.sum((y - y_pred) ** 2)
+    total = np.sum((y - y.mean()) ** 2)
+    return float(1.0 - residual / total) if total > 0 else 0.0

@@ -1,0 +1,381 @@
+"""Tests for scratch.decision_tree: agreement with scikit-learn's CART
+tree, invariants of the flat tree arrays, and the bad-input contract."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.datasets import make_regression
+from sklearn.tree import DecisionTreeClassifier as SklearnClassifier
+from sklearn.tree import DecisionTreeRegressor as SklearnRegressor
+
+from scratch.decision_tree import (DecisionTreeClassifier,
+                                   DecisionTreeRegressor, partition,
+                                   resolve_max_features)
+from scratch.validation import NotFittedError
+
+
+def classification_data(n=1000, d=8, seed=0):
+    X, y = make_classification(n, d, n_informative=5, random_state=seed)
+    return X, y
+
+
+def regression_data(n=600, d=6, seed=0):
+    X, y = make_regression(n, d, n_informative=4, noise=5.0,
+                           random_state=seed)
+    return X, y
+
+
+def leaf_impurity(tree):
+    """Training impurity: the weighted mean impurity of the leaves."""
+    leaf = tree.children_left == -1
+    weight = tree.weighted_n_node_samples
+    return np.sum(weight[leaf] * tree.impurity[leaf]) / weight[0]
+
+
+# --- agreement with scikit-learn ------------------------------------------
+
+@pytest.mark.parametrize("Model", [DecisionTreeClassifier,
+                                   DecisionTreeRegressor])
+def test_fully_grown_tree_fits_training_data_exactly(Model):
+    X, y = (classification_data() if Model is DecisionTreeClassifier
+            else regression_data())
+    tree = Model().fit(X, y)
+    np.testing.assert_allclose(tree.predict(X), y)
+    assert leaf_impurity(tree.tree_) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_predictions_agree_with_sklearn_on_held_out_set():
+    X, y = classification_data()
+    ours = DecisionTreeClassifier().fit(X[:700], y[:700])
+    ref = SklearnClassifier(random_state=0).fit(X[:700], y[:700])
+    agreement = np.mean(ours.predict(X[700:]) == ref.predict(X[700:]))
+    assert agreement >= 0.97
+
+
+@pytest.mark.parametrize("criterion", ["gini", "entropy"])
+@pytest.mark.parametrize("max_depth", [1, 2, 3, 4, 5, 6])
+def test_eq_tree_best_split_training_impurity_equals_sklearn(criterion,
+                                                             max_depth):
+    X, y = make_classification(800, 6, n_informative=4, n_classes=3,
+                               random_state=1)
+    ours = DecisionTreeClassifier(criterion=criterion,
+                                  max_depth=max_depth).fit(X, y)
+    # Ties aside: when two splits score the same, scikit-learn takes the
+    # one whose feature it happens to visit first, which depends on its
+    # random_state. Our tree must match one of its tie-breaks.
+    refs = [SklearnClassifier(criterion=criterion, max_depth=max_depth,
+                              random_state=seed).fit(X, y)
+            for seed in range(6)]
+    impurity = leaf_impurity(ours.tree_)
+    matches = [ref for ref in refs
+               if leaf_impurity(ref.tree_) == pytest.approx(impurity,
+                                                            rel=1e-9)]
+    assert matches
+    assert ours.get_n_leaves() == matches[0].get_n_leaves()
+    assert ours.get_depth() == matches[0].get_depth()
+
+
+@pytest.mark.parametrize("max_depth", [1, 2, 3, 4, 5, 6])
+def test_eq_tree_mse_training_impurity_equals_sklearn(max_depth):
+    X, y = regression_data()
+    ours = DecisionTreeRegressor(max_depth=max_depth).fit(X, y)
+    ref = SklearnRegressor(max_depth=max_depth, random_state=0).fit(X, y)
+    assert leaf_impurity(ours.tree_) == pytest.approx(
+        leaf_impurity(ref.tree_), rel=1e-9)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X),
+                               rtol=1e-9, atol=1e-9)
+
+
+def test_eq_tree_decrease_is_nonnegative_with_mse_closed_form():
+    X, y = regression_data()
+    tree = DecisionTreeRegressor(max_depth=6).fit(X, y).tree_
+    inner = np.flatnonzero(tree.children_left != -1)
+    left, right = tree.children_left[inner], tree.children_right[inner]
+    W = tree.weighted_n_node_samples
+    decrease = (W[inner] * tree.impurity[inner] - W[left] * tree.impurity[left]
+                - W[right] * tree.impurity[right])
+    closed_form = (W[left] * W[right] / W[inner]
+                   * (tree.value[left] - tree.value[right]) ** 2)
+    np.testing.assert_allclose(decrease, closed_form, rtol=1e-6)
+    for criterion in ("gini", "entropy"):
+        Xc, yc = classification_data()
+        t = DecisionTreeClassifier(criterion=criterion).fit(Xc, yc).tree_
+        inner = np.flatnonzero(t.children_left != -1)
+        W = t.weighted_n_node_samples
+        decrease = (W[inner] * t.impurity[inner]
+                    - W[t.children_left[inner]]
+                    * t.impurity[t.children_left[inner]]
+                    - W[t.children_right[inner]]
+                    * t.impurity[t.children_right[inner]])
+        assert decrease.min() >= -1e-9
+
+
+def test_constant_target_node_is_pure_despite_rounding():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    y = np.full(50, 500001.0)
+    y[:10] = 14999.0
+    tree = DecisionTreeRegressor().fit(X, y).tree_
+    inner = tree.children_left != -1
+    # No node whose targets are all equal is split, and every leaf is pure.
+    assert np.all(tree.impurity[inner] > 0)
+    assert np.all(tree.impurity[~inner] == 0)
+
+
+def test_root_split_and_threshold_midpoint_match_sklearn():
+    X, y = classification_data()
+    ours = DecisionTreeClassifier(max_depth=1).fit(X, y).tree_
+    ref = SklearnClassifier(max_depth=1, random_state=0).fit(X, y).tree_
+    assert ours.feature[0] == ref.feature[0]
+    assert ours.threshold[0] == pytest.approx(ref.threshold[0])
+    column = np.sort(X[:, ours.feature[0]])
+    below = column[column <= ours.threshold[0]].max()
+    above = column[column > ours.threshold[0]].min()
+    assert ours.threshold[0] == pytest.approx(0.5 * (below + above))
+
+
+@pytest.mark.parametrize("min_samples_leaf", [3, 10])
+def test_min_samples_leaf_matches_sklearn(min_samples_leaf):
+    X, y = classification_data()
+    ours = DecisionTreeClassifier(max_depth=5,
+                                  min_samples_leaf=min_samples_leaf)
+    ref = SklearnClassifier(max_depth=5, min_samples_leaf=min_samples_leaf,
+                            random_state=0)
+    ours.fit(X, y)
+    ref.fit(X, y)
+    leaves = ours.tree_.children_left == -1
+    assert ours.tree_.n_node_samples[leaves].min() >= min_samples_leaf
+    assert leaf_impurity(ours.tree_) == pytest.approx(
+        leaf_impurity(ref.tree_), rel=1e-9)
+
+
+def test_min_samples_split_matches_sklearn():
+    X, y = classification_data()
+    ours = DecisionTreeClassifier(min_samples_split=40).fit(X, y)
+    ref = SklearnClassifier(min_samples_split=40, random_state=0).fit(X, y)
+    assert ours.get_n_leaves() == ref.get_n_leaves()
+
+
+def test_eq_tree_importance_matches_sklearn():
+    X, y = classification_data()
+    ours = DecisionTreeClassifier(max_depth=4).fit(X, y)
+    ref = SklearnClassifier(max_depth=4, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.feature_importances_,
+                               ref.feature_importances_, atol=1e-9)
+    assert ours.feature_importances_.sum() == pytest.approx(1.0)
+
+
+def test_predict_proba_matches_sklearn_and_sums_to_one():
+    X, y = load_breast_cancer(return_X_y=True)
+    ours = DecisionTreeClassifier(max_depth=3).fit(X[:400], y[:400])
+    ref = SklearnClassifier(max_depth=3, random_state=0).fit(X[:400],
+                                                             y[:400])
+    proba = ours.predict_proba(X[400:])
+    np.testing.assert_allclose(proba, ref.predict_proba(X[400:]))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_sample_weights_equal_repeated_rows():
+    X, y = classification_data(n=300)
+    counts = np.random.default_rng(0).integers(0, 3, size=300)
+    weighted = DecisionTreeClassifier(max_depth=4).fit(
+        X, y, sample_weight=counts)
+    repeated = DecisionTreeClassifier(max_depth=4).fit(
+        np.repeat(X, counts, axis=0), np.repeat(y, counts))
+    np.testing.assert_allclose(weighted.predict_proba(X),
+                               repeated.predict_proba(X))
+
+
+def test_tree_arrays_are_consistent():
+    X, y = classification_data()
+    tree = DecisionTreeClassifier(max_depth=6).fit(X, y).tree_
+    inner = np.flatnonzero(tree.children_left != -1)
+    left, right = tree.children_left[inner], tree.children_right[inner]
+    np.testing.assert_array_equal(
+        tree.n_node_samples[inner],
+        tree.n_node_samples[left] + tree.n_node_samples[right])
+    assert tree.n_node_samples[0] == X.shape[0]
+    assert np.all(tree.feature[tree.children_left == -1] == -2)
+    np.testing.assert_allclose(tree.value[0], np.bincount(y) / len(y))
+
+
+def test_partition_keeps_every_row_sorted_inside_each_child():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 4))
+    # Two nodes: samples 0-19 and 20-49, each sorted by every feature.
+    order = np.hstack([np.argsort(X[:20].T, axis=1),
+                       20 + np.argsort(X[20:].T, axis=1)])
+    values = np.take_along_axis(X.T, order, axis=1)
+    starts, sizes = np.array([0, 20]), np.array([20, 30])
+    new_order, new_values, child_starts, child_sizes = partition(
+        order, values, starts, sizes, split=np.array([0, 1]),
+        feature=np.array([2, 0]), n_left=np.array([7, 12]), n_total=50)
+    for start, size in zip(child_starts, child_sizes):
+        segment = new_values[:, start:start + size]
+        assert np.all(np.diff(segment, axis=1) >= 0)
+        # every row of a child holds the same samples
+        ids = np.sort(new_order[:, start:start + size], axis=1)
+        assert np.all(ids == ids[0])
+    np.testing.assert_array_equal(
+        new_values, np.take_along_axis(X.T, new_order, axis=1))
+
+
+# --- labels and edge cases --------------------------------------------------
+
+@pytest.mark.parametrize("labels", [np.array([0, 1, 2]),
+                                    np.array(["cat", "dog", "emu"]),
+                                    np.array([-5, 10, 100])],
+                         ids=["int", "str", "non-contiguous"])
+def test_labels_come_back_as_given(labels):
+    X, y = make_classification(300, 5, n_informative=3, n_classes=3,
+                               random_state=0)
+    coded = DecisionTreeClassifier(max_depth=4).fit(X, y)
+    named = DecisionTreeClassifier(max_depth=4).fit(X, labels[y])
+    np.testing.assert_array_equal(named.classes_, np.sort(labels))
+    np.testing.assert_array_equal(named.predict(X), labels[coded.predict(X)])
+
+
+def test_constant_features_are_never_split_on():
+    X, y = classification_data(n=300)
+    X = np.column_stack([np.full(300, 3.0), X, np.zeros(300)])
+    tree = DecisionTreeClassifier(max_features=2, random_state=0).fit(X, y)
+    used = tree.tree_.feature[tree.tree_.feature >= 0]
+    assert not np.isin(used, [0, X.shape[1] - 1]).any()
+    assert tree.score(X, y) == 1.0
+
+
+def test_all_features_constant_gives_one_leaf_predicting_majority():
+    X = np.ones((10, 3))
+    y = np.array([0, 1, 1, 1, 0, 1, 1, 0, 1, 1])
+    tree = DecisionTreeClassifier().fit(X, y)
+    assert tree.get_n_leaves() == 1 and tree.get_depth() == 0
+    np.testing.assert_array_equal(tree.predict(X), np.ones(10))
+
+
+def test_duplicate_rows_with_different_labels_share_a_leaf():
+    X = np.array([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0], [2.0, 3.0]])
+    y = np.array([0, 1, 1, 0])
+    tree = DecisionTreeClassifier().fit(X, y)
+    np.testing.assert_allclose(tree.predict_proba(X[:1]), [[1 / 3, 2 / 3]])
+    assert tree.get_n_leaves() == 2
+    reg = DecisionTreeRegressor().fit(X, y.astype(float))
+    assert reg.predict(X[:1])[0] == pytest.approx(2 / 3)
+
+
+def test_duplicate_rows_with_equal_labels_still_fit_exactly():
+    X, y = classification_data(n=200)
+    X2, y2 = np.vstack([X, X]), np.concatenate([y, y])
+    assert DecisionTreeClassifier().fit(X2, y2).score(X2, y2) == 1.0
+
+
+@pytest.mark.parametrize("Model", [DecisionTreeClassifier,
+                                   DecisionTreeRegressor])
+def test_single_sample_gives_a_single_leaf(Model):
+    tree = Model().fit([[1.0, 2.0]], [3])
+    assert tree.get_n_leaves() == 1
+    assert tree.predict([[5.0, -1.0]])[0] == 3
+
+
+def test_max_features_draws_features_per_split_reproducibly():
+    X, y = classification_data()
+    a = DecisionTreeClassifier(max_features="sqrt", random_state=7).fit(X, y)
+    b = DecisionTreeClassifier(max_features="sqrt", random_state=7).fit(X, y)
+    c = DecisionTreeClassifier(max_features="sqrt", random_state=8).fit(X, y)
+    assert a.max_features_ == 2
+    for name in ("feature", "threshold", "children_left"):
+        np.testing.assert_array_equal(getattr(a.tree_, name),
+                                      getattr(b.tree_, name))
+    assert not np.array_equal(a.tree_.feature, c.tree_.feature) or not \
+        np.array_equal(a.tree_.threshold, c.tree_.threshold)
+    assert a.score(X, y) == 1.0
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, 16), ("sqrt", 4), ("log2", 4), (3, 3), (0.5, 8), (1.0, 16)])
+def test_max_features_resolves_as_sklearn(value, expected):
+    assert resolve_max_features(value, 16) == expected
+
+
+def test_default_fit_on_small_gaussian_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    assert DecisionTreeClassifier().fit(X, y).score(X, y) == 1.0
+    assert DecisionTreeRegressor().fit(X, y).score(X, y) == 1.0
+
+
+# --- bad input -----------------------------------------------------------
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_or_inf_in_X_is_a_clear_error(bad):
+    X, y = classification_data(n=50)
+    X[3, 1] = bad
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        DecisionTreeClassifier().fit(X, y)
+    fitted = DecisionTreeClassifier().fit(np.nan_to_num(X, posinf=0), y)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        fitted.predict(X)
+
+
+def test_nan_in_regression_target_is_a_clear_error():
+    X, y = regression_data(n=50)
+    y[0] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        DecisionTreeRegressor().fit(X, y)
+
+
+def test_wrong_shapes_are_clear_errors():
+    X, y = classification_data(n=50)
+    with pytest.raises(ValueError, match="2-D"):
+        DecisionTreeClassifier().fit(X[:, 0], y)
+    with pytest.raises(ValueError, match="different lengths"):
+        DecisionTreeClassifier().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="at least 1"):
+        DecisionTreeClassifier().fit(X[:0], y[:0])
+    with pytest.raises(TypeError, match="must hold numbers"):
+        DecisionTreeClassifier().fit([["a", "b"]], [0])
+
+
+def test_predict_before_fit_and_wrong_feature_count():
+    X, y = classification_data(n=50)
+    with pytest.raises(NotFittedError):
+        DecisionTreeClassifier().predict(X)
+    with pytest.raises(NotFittedError):
+        DecisionTreeRegressor().get_depth()
+    tree = DecisionTreeClassifier().fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        tree.predict(X[:, :3])
+
+
+def test_bad_sample_weight():
+    X, y = classification_data(n=50)
+    with pytest.raises(ValueError, match="sample_weight"):
+        DecisionTreeClassifier().fit(X, y, sample_weight=-np.ones(50))
+    with pytest.raises(ValueError, match="sample_weight has"):
+        DecisionTreeClassifier().fit(X, y, sample_weight=np.ones(3))
+
+
+@pytest.mark.parametrize("params, error, match", [
+    (dict(criterion="mse"), ValueError, "criterion"),
+    (dict(max_depth=0), ValueError, "max_depth"),
+    (dict(max_depth=2.5), TypeError, "max_depth"),
+    (dict(min_samples_split=1), ValueError, "min_samples_split"),
+    (dict(min_samples_split=0.0), ValueError, "min_samples_split"),
+    (dict(min_samples_leaf=0), ValueError, "min_samples_leaf"),
+    (dict(min_samples_leaf=1.0), ValueError, "min_samples_leaf"),
+    (dict(max_features=0), ValueError, "max_features"),
+    (dict(max_features=99), ValueError, "max_features"),
+    (dict(max_features=1.5), ValueError, "max_features"),
+    (dict(max_features="half"), ValueError, "max_features"),
+    (dict(max_features=True), TypeError, "max_features"),
+    (dict(random_state="seed"), TypeError, "random_state"),
+])
+def test_bad_hyper_parameters_are_clear_errors(params, error, match):
+    X, y = classification_data(n=50)
+    with pytest.raises(error, match=match):
+        DecisionTreeClassifier(**params).fit(X, y)
+
+
+def test_regressor_rejects_classification_criterion():
+    X, y = regression_data(n=50)
+    with pytest.raises(ValueError, match="criterion"):
+        DecisionTreeRegressor(criterion="gini").fit(X, y)
