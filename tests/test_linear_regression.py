@@ -162,3 +162,15 @@ def test_predict_with_a_different_feature_count_raises(regression_data):
     model = LinearRegression().fit(X, y)
     with pytest.raises(ValueError, match="8 features"):
         model.predict(X[:, :3])
+
+
+def test_score_is_sklearns_r2_and_constant_y_is_an_error():
+    from sklearn.metrics import r2_score as sk_r2_score
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(60, 3))
+    y = X @ [1.0, -2.0, 0.5] + rng.normal(size=60)
+    model = LinearRegression().fit(X, y)
+    assert model.score(X, y) == pytest.approx(
+        sk_r2_score(y, model.predict(X)), rel=1e-12)
+    with pytest.raises(ValueError, match="R\\^2 is undefined"):
+        model.score(X, np.full(60, 3.0))

@@ -20,7 +20,8 @@ import numpy as np
 
 from .validation import (check_array, check_is_fitted, check_option,
                          check_predict_input, check_random_state,
-                         check_scalar, check_X_y, encode_labels)
+                         check_scalar, check_X_y, encode_labels,
+                         r2_score)
 
 # Two values closer than this count as equal: no threshold between them.
 FEATURE_THRESHOLD = 1e-7
@@ -558,6 +559,5 @@ class DecisionTreeRegressor(_BaseDecisionTree):
 
     def score(self, X, y):
         """Coefficient of determination R^2 on ``(X, y)``."""
-        y = np.asarray(y, dtype=np.float64)
-        residual = np.sum((y - self.predict(X)) ** 2)
-        return float(1.0 - residual / np.sum((y - y.mean()) ** 2))
+        X, y = check_X_y(X, y, y_numeric=True)
+        return r2_score(y, self.predict(X))

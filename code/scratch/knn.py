@@ -25,7 +25,7 @@ import numpy as np
 
 from .validation import (check_is_fitted, check_option, check_predict_input,
                          check_scalar, check_X_y, chunk_slices,
-                         encode_labels)
+                         encode_labels, r2_score)
 
 # Budget, in float64 elements, for one block of query-to-training
 # scores: 2**19 elements are 4 MB. Small blocks stay in the processor's
@@ -367,8 +367,4 @@ class KNeighborsRegressor(_KNeighborsBase):
     def score(self, X, y):
         """Coefficient of determination R^2 on (X, y)."""
         X, y = check_X_y(X, y, y_numeric=True)
-        residual_sum = np.sum((y - self.predict(X)) ** 2)
-        total_sum = np.sum((y - y.mean()) ** 2)
-        if total_sum == 0.0:
-            raise ValueError("R^2 is undefined when y is constant")
-        return float(1.0 - residual_sum / total_sum)
+        return r2_score(y, self.predict(X))

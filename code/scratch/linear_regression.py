@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from .validation import (check_option, check_predict_input,
-                         check_scalar, check_X_y)
+                         check_scalar, check_X_y, r2_score)
 
 
 def center_data(X, y, fit_intercept):
@@ -204,8 +204,4 @@ class LinearRegression:
     def score(self, X, y):
         """Coefficient of determination R^2 (eq-r2) on (X, y)."""
         X, y = check_X_y(X, y, y_numeric=True)
-        residual_sum = np.sum((y - self.predict(X)) ** 2)
-        total_sum = np.sum((y - y.mean()) ** 2)
-        if total_sum == 0.0:
-            raise ValueError("R^2 is undefined when y is constant")
-        return float(1.0 - residual_sum / total_sum)
+        return r2_score(y, self.predict(X))

@@ -13,7 +13,7 @@ import numpy as np
 from .decision_tree import DecisionTreeClassifier, DecisionTreeRegressor
 from .validation import (check_is_fitted, check_option, check_predict_input,
                          check_random_state, check_scalar, check_X_y,
-                         encode_labels)
+                         encode_labels, r2_score)
 
 
 def bootstrap_counts(n_samples, rng):
@@ -253,11 +253,5 @@ class RandomForestRegressor(_BaseForest):
 
     def score(self, X, y):
         """Coefficient of determination R^2 on ``(X, y)``."""
-        return r2_score(np.asarray(y, dtype=np.float64), self.predict(X))
-
-
-def r2_score(y, y_pred):
-    """1 - residual sum of squares / total sum of squares."""
-    residual = np.sum((y - y_pred) ** 2)
-    total = np.sum((y - y.mean()) ** 2)
-    return float(1.0 - residual / total) if total > 0 else 0.0
+        X, y = check_X_y(X, y, y_numeric=True)
+        return r2_score(y, self.predict(X))

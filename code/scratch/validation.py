@@ -170,3 +170,18 @@ def chunk_slices(n_rows, n_cols, max_floats=2**22):
     step = max(1, max_floats // max(n_cols, 1))
     for start in range(0, n_rows, step):
         yield slice(start, min(start + step, n_rows))
+
+
+def r2_score(y, y_pred):
+    """Coefficient of determination, 1 - residual sum of squares / total
+    sum of squares: the ``score`` of every regressor. A constant ``y``
+    has no total to compare with, so R^2 is undefined there: an error.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    if y.shape != y_pred.shape:
+        raise ValueError(f"y has shape {y.shape}, the predictions "
+                         f"{y_pred.shape}")
+    total_sum = np.sum((y - y.mean()) ** 2)
+    if total_sum == 0.0:
+        raise ValueError("R^2 is undefined when y is constant")
+    return float(1.0 - np.sum((y - y_pred) ** 2) / total_sum)
