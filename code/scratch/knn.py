@@ -34,8 +34,9 @@ from .validation import (check_is_fitted, check_option, check_predict_input,
 MAX_BLOCK_FLOATS = 2**19
 
 # Training points per group in the two-stage selection
-# (smallest_k_by_groups): k groups of 64 leave 64 k candidates per query.
-GROUP_SIZE = 64
+# (smallest_k_by_groups): k groups of 16 leave 16 k candidates per query;
+# measured fastest, from 1,200 to 20,000 training points and k from 1 to 50.
+GROUP_SIZE = 16
 
 
 def smallest_k_indices(sq_distances, k):
