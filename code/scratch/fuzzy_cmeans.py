@@ -13,9 +13,9 @@ import numbers
 import numpy as np
 
 from .kmeans import kmeans_plusplus
-from .validation import (check_array, check_option, check_predict_input,
-                         check_random_state, check_scalar,
-                         squared_distances)
+from .validation import (check_array, check_n_clusters, check_option,
+                         check_predict_input, check_random_state,
+                         check_scalar, squared_distances)
 
 
 def memberships(sq_distances, m):
@@ -181,11 +181,7 @@ class FuzzyCMeans:
         self.random_state = random_state
 
     def _check_params(self, X):
-        check_scalar(self.n_clusters, "n_clusters", numbers.Integral, low=1)
-        if X.shape[0] < self.n_clusters:
-            raise ValueError(
-                f"n_samples={X.shape[0]} should be >= "
-                f"n_clusters={self.n_clusters}")
+        check_n_clusters(self.n_clusters, X.shape[0])
         check_scalar(self.m, "m", low=1.0, low_inclusive=False)
         if not np.isfinite(self.m):
             raise ValueError(f"m must be finite, got {self.m!r}")

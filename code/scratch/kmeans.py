@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from .validation import (check_array, check_option,
+from .validation import (check_array, check_n_clusters, check_option,
                          check_predict_input, check_random_state,
                          check_scalar, chunk_slices, squared_distances)
 
@@ -167,11 +167,7 @@ class KMeans:
         self.random_state = random_state
 
     def _check_params(self, X):
-        check_scalar(self.n_clusters, "n_clusters", numbers.Integral, low=1)
-        if X.shape[0] < self.n_clusters:
-            raise ValueError(
-                f"n_samples={X.shape[0]} should be >= "
-                f"n_clusters={self.n_clusters}")
+        check_n_clusters(self.n_clusters, X.shape[0])
         if isinstance(self.init, str):
             check_option(self.init, "init", {"k-means++", "random"})
             init_centers = None

@@ -132,6 +132,15 @@ def check_option(value, name, options):
     return value
 
 
+def check_n_clusters(n_clusters, n_samples):
+    """A positive integer number of clusters, no more than the samples
+    that must fill them."""
+    check_scalar(n_clusters, "n_clusters", numbers.Integral, low=1)
+    if n_samples < n_clusters:
+        raise ValueError(
+            f"n_samples={n_samples} should be >= n_clusters={n_clusters}")
+
+
 def check_random_state(random_state):
     """Turn ``None``, an int or a ``numpy.random.Generator`` into a
     Generator, once per ``fit``, so that a seed fixes the whole model."""

@@ -46,20 +46,16 @@ def blobs_data(n_samples, seed=0):
 
 
 def cases():
-    X_moons, eps_moons = moons_data(20_000)
-    yield ("DBSCAN two moons + noise 20,000x2",
-           lambda: DBSCAN(eps=eps_moons,
-                          min_samples=MOONS_MIN_SAMPLES).fit(X_moons),
-           lambda: SkDBSCAN(eps=eps_moons,
-                            min_samples=MOONS_MIN_SAMPLES).fit(X_moons),
-           5.0)
-    X_blobs, eps_blobs = blobs_data(20_000)
-    yield ("DBSCAN five blobs + noise 20,000x2",
-           lambda: DBSCAN(eps=eps_blobs,
-                          min_samples=BLOBS_MIN_SAMPLES).fit(X_blobs),
-           lambda: SkDBSCAN(eps=eps_blobs,
-                            min_samples=BLOBS_MIN_SAMPLES).fit(X_blobs),
-           5.0)
+    for name, make_data, min_samples in (
+            ("two moons", moons_data, MOONS_MIN_SAMPLES),
+            ("five blobs", blobs_data, BLOBS_MIN_SAMPLES)):
+        X, eps = make_data(20_000)
+        yield (f"DBSCAN {name} + noise 20,000x2",
+               lambda X=X, eps=eps, m=min_samples:
+                   DBSCAN(eps=eps, min_samples=m).fit(X),
+               lambda X=X, eps=eps, m=min_samples:
+                   SkDBSCAN(eps=eps, min_samples=m).fit(X),
+               5.0)
 
 
 def peak_memory(n_samples):
