@@ -5,8 +5,6 @@ the seed notebook's bugs (one class's mean used for every class; the prior
 added instead of its log).
 """
 
-import importlib.util
-import pathlib
 import warnings
 
 import numpy as np
@@ -19,29 +17,6 @@ from sklearn.discriminant_analysis import (
 
 from scratch.lda import LinearDiscriminantAnalysis
 from scratch.validation import NotFittedError
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def load_tabular():
-    spec = importlib.util.spec_from_file_location(
-        "book_datasets", ROOT / "book" / "data" / "datasets.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    X, y, _ = module.load_tabular_classification()
-    return X, y
-
-
-DATA = {
-    "wine": lambda: load_wine(return_X_y=True),
-    "breast_cancer": lambda: load_breast_cancer(return_X_y=True),
-    "tabular": load_tabular,
-}
-
-
-@pytest.fixture(scope="module", params=sorted(DATA))
-def dataset(request):
-    return DATA[request.param]()
 
 
 @pytest.fixture

@@ -4,40 +4,14 @@ Each test states a claim of book/supervised/naive_bayes.md. Several guard
 against the seed notebook's bug (statistics estimated on the test set).
 """
 
-import importlib.util
-import pathlib
 import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.naive_bayes import GaussianNB
 
 from scratch.naive_bayes import GaussianNaiveBayes
 from scratch.validation import NotFittedError
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def load_tabular():
-    spec = importlib.util.spec_from_file_location(
-        "book_datasets", ROOT / "book" / "data" / "datasets.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    X, y, _ = module.load_tabular_classification()
-    return X, y
-
-
-DATA = {
-    "wine": lambda: load_wine(return_X_y=True),
-    "breast_cancer": lambda: load_breast_cancer(return_X_y=True),
-    "tabular": load_tabular,
-}
-
-
-@pytest.fixture(scope="module", params=sorted(DATA))
-def dataset(request):
-    return DATA[request.param]()
 
 
 @pytest.fixture

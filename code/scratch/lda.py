@@ -14,8 +14,8 @@ import numbers
 
 import numpy as np
 
-from .validation import (check_option, check_predict_input, check_scalar,
-                         check_X_y, encode_labels)
+from .validation import (check_option, check_predict_input, check_priors,
+                         check_scalar, check_X_y, encode_labels)
 
 
 def class_means(X, y_index, n_classes):
@@ -30,21 +30,6 @@ def class_means(X, y_index, n_classes):
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     sums = np.add.reduceat(X[order], starts, axis=0)  # (n_classes, d)
     return counts, sums / counts[:, None]
-
-
-def check_priors(priors, n_classes):
-    """Return user-given priors as a float array, or raise: one positive
-    number per class (log pi_k must be finite), summing to one."""
-    priors = np.asarray(priors, dtype=np.float64)
-    if priors.shape != (n_classes,):
-        raise ValueError(
-            f"priors must have one entry per class ({n_classes}), got "
-            f"shape {priors.shape}")
-    if not np.all(np.isfinite(priors)) or np.any(priors <= 0):
-        raise ValueError("priors must be positive and finite")
-    if not np.isclose(priors.sum(), 1.0):
-        raise ValueError(f"priors must sum to 1, got {priors.sum()!r}")
-    return priors
 
 
 def within_class_whitening(X, y_index, means, tol):

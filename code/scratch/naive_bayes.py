@@ -12,8 +12,8 @@ import numbers
 
 import numpy as np
 
-from .validation import (check_predict_input, check_scalar, check_X_y,
-                         encode_labels)
+from .validation import (check_predict_input, check_priors, check_scalar,
+                         check_X_y, encode_labels)
 
 
 def class_statistics(X, y_index, n_classes):
@@ -40,24 +40,6 @@ def smoothing_epsilon(X, var_smoothing):
     """The variance floor of eq-nb-smoothing: ``var_smoothing`` times the
     largest variance of any feature over the whole training set."""
     return var_smoothing * np.var(X, axis=0).max()
-
-
-def check_priors(priors, n_classes):
-    """Return user-given class priors as a float array, or raise.
-
-    Priors must be one positive number per class and sum to one; a zero
-    prior would put log(0) = -inf into eq-nb-joint-log-likelihood.
-    """
-    priors = np.asarray(priors, dtype=np.float64)
-    if priors.shape != (n_classes,):
-        raise ValueError(
-            f"priors must have one entry per class ({n_classes}), got "
-            f"shape {priors.shape}")
-    if not np.all(np.isfinite(priors)) or np.any(priors <= 0):
-        raise ValueError("priors must be positive and finite")
-    if not np.isclose(priors.sum(), 1.0):
-        raise ValueError(f"priors must sum to 1, got {priors.sum()!r}")
-    return priors
 
 
 def joint_log_likelihood(X, log_priors, means, variances):

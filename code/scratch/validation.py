@@ -141,6 +141,22 @@ def check_n_clusters(n_clusters, n_samples):
             f"n_samples={n_samples} should be >= n_clusters={n_clusters}")
 
 
+def check_priors(priors, n_classes):
+    """Return user-given class priors as a float array, or raise: one
+    positive, finite number per class (a zero prior would put log 0 into
+    the models' log-posteriors), summing to one."""
+    priors = np.asarray(priors, dtype=np.float64)
+    if priors.shape != (n_classes,):
+        raise ValueError(
+            f"priors must have one entry per class ({n_classes}), got "
+            f"shape {priors.shape}")
+    if not np.all(np.isfinite(priors)) or np.any(priors <= 0):
+        raise ValueError("priors must be positive and finite")
+    if not np.isclose(priors.sum(), 1.0):
+        raise ValueError(f"priors must sum to 1, got {priors.sum()!r}")
+    return priors
+
+
 def check_random_state(random_state):
     """Turn ``None``, an int or a ``numpy.random.Generator`` into a
     Generator, once per ``fit``, so that a seed fixes the whole model."""
