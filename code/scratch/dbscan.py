@@ -18,6 +18,7 @@ import numbers
 
 import numpy as np
 
+from .knn import k_nearest
 from .validation import (check_array, check_option, check_scalar,
                          chunk_slices, squared_distances)
 
@@ -255,37 +256,17 @@ def k_distances(X, k):
     counting the sample itself as the first (eq-dbscan-k-distance).
 
     With ``k = min_samples``, a sample is a core point exactly when this
-    distance is at most eps. Rows are processed in blocks; the expansion
-    picks each row's k nearest candidates and their distances are then
-    recomputed from the exact differences, so the result can differ from
-    an exact sort only between candidates tied to within rounding.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    k : int, 1 <= k <= n_samples
-
-    Returns
-    -------
-    ndarray of shape (n_samples,)
+    distance is at most eps. The search is the k-NN chapter's brute force,
+    run with the samples as their own queries; the data are centred
+    first, since the distance expansion it ranks by is most accurate near
+    the origin.
     """
     X = check_array(X)
-    n_samples = X.shape[0]
-    check_scalar(k, "k", numbers.Integral, low=1, high=n_samples)
+    check_scalar(k, "k", numbers.Integral, low=1, high=X.shape[0])
     centred = X - X.mean(axis=0)
     sq_norms = np.einsum("ij,ij->i", centred, centred)
-    result = np.empty(n_samples)
-    for block in chunk_slices(n_samples, n_samples):
-        # ||x - y||^2 - ||x||^2: the row's own norm cannot change which
-        # samples are nearest, so it is left out
-        partial = centred[block] @ centred.T  # (block, n)
-        partial *= -2.0
-        partial += sq_norms
-        nearest = np.argpartition(partial, k - 1, axis=1)[:, :k]
-        diff = X[block, None, :] - X[nearest]  # (block, k, d)
-        result[block] = np.sqrt(np.max(np.sum(diff * diff, axis=2),
-                                       axis=1))
-    return result
+    distances, _ = k_nearest(centred, centred, sq_norms, k)  # (n, k)
+    return distances[:, -1]
 
 
 class DBSCAN:

@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from .kmeans import kmeans_plusplus
-from .validation import (check_array, check_n_clusters, check_option,
+from .validation import (check_array, check_init_centers, check_n_clusters,
                          check_predict_input, check_random_state,
                          check_scalar, squared_distances)
 
@@ -187,16 +187,7 @@ class FuzzyCMeans:
             raise ValueError(f"m must be finite, got {self.m!r}")
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
-        if isinstance(self.init, str):
-            check_option(self.init, "init", {"k-means++", "random"})
-            return None
-        init_centers = check_array(self.init, name="init")
-        expected = (self.n_clusters, X.shape[1])
-        if init_centers.shape != expected:
-            raise ValueError(
-                f"init has shape {init_centers.shape}; expected "
-                f"(n_clusters, n_features) = {expected}")
-        return init_centers
+        return check_init_centers(self.init, self.n_clusters, X.shape[1])
 
     def fit(self, X, y=None):
         """Cluster X by alternating optimisation (alg-fcm); ``y`` is

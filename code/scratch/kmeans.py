@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from .validation import (check_array, check_n_clusters, check_option,
+from .validation import (check_array, check_init_centers, check_n_clusters,
                          check_predict_input, check_random_state,
                          check_scalar, chunk_slices, squared_distances)
 
@@ -168,16 +168,8 @@ class KMeans:
 
     def _check_params(self, X):
         check_n_clusters(self.n_clusters, X.shape[0])
-        if isinstance(self.init, str):
-            check_option(self.init, "init", {"k-means++", "random"})
-            init_centers = None
-        else:
-            init_centers = check_array(self.init, name="init")
-            expected = (self.n_clusters, X.shape[1])
-            if init_centers.shape != expected:
-                raise ValueError(
-                    f"init has shape {init_centers.shape}; expected "
-                    f"(n_clusters, n_features) = {expected}")
+        init_centers = check_init_centers(self.init, self.n_clusters,
+                                          X.shape[1])
         if self.n_init == "auto":
             n_init = 10 if (isinstance(self.init, str)
                             and self.init == "random") else 1

@@ -166,7 +166,7 @@ def k_nearest(X_query, X_fit, fit_sq_norms, k, exclude_self=False):
         if exclude_self:
             own = np.arange(rows.start, rows.stop)
             scores[own - rows.start, own] = np.inf
-        if n_groups > 2 * k:
+        if n_groups > 2 * k:  # with fewer groups, k of them are most rows
             chosen = smallest_k_by_groups(scores, k, n_groups)
         else:
             chosen = smallest_k_indices(scores, k)

@@ -157,6 +157,21 @@ def check_priors(priors, n_classes):
     return priors
 
 
+def check_init_centers(init, n_clusters, n_features):
+    """The ``init`` of a clustering model: 'k-means++' or 'random' (then
+    None is returned), or an array of starting centres of shape
+    (n_clusters, n_features), returned as a finite float array."""
+    if isinstance(init, str):
+        check_option(init, "init", {"k-means++", "random"})
+        return None
+    centers = check_array(init, name="init")
+    if centers.shape != (n_clusters, n_features):
+        raise ValueError(
+            f"init has shape {centers.shape}; expected "
+            f"(n_clusters, n_features) = {(n_clusters, n_features)}")
+    return centers
+
+
 def check_random_state(random_state):
     """Turn ``None``, an int or a ``numpy.random.Generator`` into a
     Generator, once per ``fit``, so that a seed fixes the whole model."""
