@@ -9,8 +9,9 @@ from sklearn.tree import DecisionTreeClassifier as SklearnClassifier
 from sklearn.tree import DecisionTreeRegressor as SklearnRegressor
 
 from scratch.decision_tree import (DecisionTreeClassifier,
-                                   DecisionTreeRegressor, partition,
-                                   resolve_max_features)
+                                   DecisionTreeRegressor, grow_recursive,
+                                   partition, predict_recursive,
+                                   resolve_max_features, subset_order)
 from scratch.validation import NotFittedError
 
 
@@ -30,6 +31,73 @@ def leaf_impurity(tree):
     leaf = tree.children_left == -1
     weight = tree.weighted_n_node_samples
     return np.sum(weight[leaf] * tree.impurity[leaf]) / weight[0]
+
+
+# --- the recursive reference and the level-wise tree ----------------------
+
+def assert_same_tree(tree, node, reference):
+    """Walk the flat ``tree`` from ``node`` and the nested ``reference``
+    together: same splits, same leaf values, same impurities."""
+    np.testing.assert_allclose(tree.value[node], reference["value"],
+                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(tree.impurity[node], reference["impurity"],
+                               rtol=1e-7, atol=1e-9)
+    if tree.children_left[node] == -1:
+        assert "feature" not in reference
+        return
+    assert tree.feature[node] == reference["feature"]
+    assert tree.threshold[node] == pytest.approx(reference["threshold"],
+                                                 rel=1e-12)
+    assert_same_tree(tree, tree.children_left[node], reference["left"])
+    assert_same_tree(tree, tree.children_right[node], reference["right"])
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("criterion", ["gini", "entropy"])
+@pytest.mark.parametrize("max_depth, min_samples_leaf",
+                         [(None, 1), (3, 1), (None, 4)])
+def test_eq_tree_best_split_recursive_reference_grows_the_same_classifier(
+        seed, criterion, max_depth, min_samples_leaf):
+    # Continuous features leave no tied values; integer class counts make
+    # both versions compute bit-identical scores, so even tied scores are
+    # broken the same way (lowest feature, then lowest threshold).
+    X, y = make_classification(120, 4, n_informative=3, n_redundant=0,
+                               n_classes=3, random_state=seed)
+    fast = DecisionTreeClassifier(
+        criterion=criterion, max_depth=max_depth,
+        min_samples_leaf=min_samples_leaf).fit(X, y)
+    Z = np.column_stack([np.ones(len(y)), np.eye(3)[y]])  # (n, 1 + K)
+    reference = grow_recursive(X, Z, criterion, max_depth,
+                               min_samples_leaf=min_samples_leaf)
+    assert_same_tree(fast.tree_, 0, reference)
+    np.testing.assert_allclose(predict_recursive(reference, X),
+                               fast.predict_proba(X))
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("max_depth, min_samples_split",
+                         [(None, 2), (4, 2), (None, 10)])
+def test_eq_tree_mse_recursive_reference_grows_the_same_regressor(
+        seed, max_depth, min_samples_split):
+    # Integer targets summing to zero: the tree's centring offset is then
+    # exactly 0 and every sum exact, so both versions score each split
+    # bit-identically and break ties the same way. (With real targets,
+    # two features that cut a small node into the same two groups tie up
+    # to rounding, which the two summation orders break differently.)
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(100, 3))
+    y = rng.integers(-50, 50, size=100) + 20 * np.sign(X[:, 0])
+    y[-1] -= y.sum()
+    y = y.astype(float)
+    fast = DecisionTreeRegressor(
+        max_depth=max_depth, min_samples_split=min_samples_split).fit(X, y)
+    Z = np.column_stack([np.ones(len(y)), y, y ** 2])
+    reference = grow_recursive(X, Z, "squared_error", max_depth,
+                               min_samples_split=min_samples_split)
+    assert_same_tree(fast.tree_, 0, reference)
+    X_new = np.random.default_rng(seed).normal(size=(50, 3))
+    np.testing.assert_allclose(predict_recursive(reference, X_new),
+                               fast.predict(X_new), rtol=1e-9)
 
 
 # --- agreement with scikit-learn ------------------------------------------
@@ -196,6 +264,14 @@ def test_tree_arrays_are_consistent():
     assert tree.n_node_samples[0] == X.shape[0]
     assert np.all(tree.feature[tree.children_left == -1] == -2)
     np.testing.assert_allclose(tree.value[0], np.bincount(y) / len(y))
+
+
+def test_subset_order_keeps_every_row_sorted():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    keep = rng.random(40) < 0.6
+    order = subset_order(np.argsort(X.T, axis=1), keep)
+    np.testing.assert_array_equal(order, np.argsort(X[keep].T, axis=1))
 
 
 def test_partition_keeps_every_row_sorted_inside_each_child():

@@ -11,8 +11,7 @@ from sklearn.ensemble import RandomForestRegressor as SklearnRegressor
 from scratch.decision_tree import (DecisionTreeClassifier,
                                    DecisionTreeRegressor)
 from scratch.random_forest import (RandomForestClassifier,
-                                   RandomForestRegressor, bootstrap_counts,
-                                   subset_order)
+                                   RandomForestRegressor, bootstrap_counts)
 from scratch.validation import NotFittedError
 
 
@@ -32,7 +31,7 @@ def friedman():
 
 def test_classifier_held_out_accuracy_within_002_of_sklearn(cancer):
     X, y, X_test, y_test = cancer
-    ours = RandomForestClassifier(100, random_state=0).fit(X, y)
+    ours = RandomForestClassifier(n_estimators=100, random_state=0).fit(X, y)
     ref = SklearnClassifier(100, random_state=0).fit(X, y)
     assert abs(ours.score(X_test, y_test) - ref.score(X_test, y_test)) \
         <= 0.02
@@ -40,7 +39,7 @@ def test_classifier_held_out_accuracy_within_002_of_sklearn(cancer):
 
 def test_regressor_held_out_r2_within_002_of_sklearn(friedman):
     X, y, X_test, y_test = friedman
-    ours = RandomForestRegressor(60, max_features=0.5,
+    ours = RandomForestRegressor(n_estimators=60, max_features=0.5,
                                  random_state=0).fit(X, y)
     ref = SklearnRegressor(60, max_features=0.5, random_state=0).fit(X, y)
     assert abs(ours.score(X_test, y_test) - ref.score(X_test, y_test)) \
@@ -50,14 +49,16 @@ def test_regressor_held_out_r2_within_002_of_sklearn(friedman):
 def test_eq_rf_oob_scores_close_to_sklearn_and_to_held_out(cancer,
                                                            friedman):
     X, y, X_test, y_test = cancer
-    ours = RandomForestClassifier(100, oob_score=True, random_state=1)
+    ours = RandomForestClassifier(n_estimators=100, oob_score=True,
+                                  random_state=1)
     ref = SklearnClassifier(100, oob_score=True, random_state=1)
     ours.fit(X, y)
     ref.fit(X, y)
     assert abs(ours.oob_score_ - ref.oob_score_) <= 0.03
     np.testing.assert_allclose(ours.oob_decision_function_.sum(axis=1), 1)
     X, y, X_test, y_test = friedman
-    ours = RandomForestRegressor(60, oob_score=True, random_state=1)
+    ours = RandomForestRegressor(n_estimators=60, oob_score=True,
+                                 random_state=1)
     ref = SklearnRegressor(60, oob_score=True, random_state=1)
     ours.fit(X, y)
     ref.fit(X, y)
@@ -69,7 +70,8 @@ def test_eq_rf_oob_uses_only_trees_that_did_not_see_the_sample():
     # Recompute the out-of-bag prediction of one sample by hand: replay
     # the forest's random draws to recover each tree's bootstrap counts.
     X, y = make_friedman1(150, 5, random_state=0)
-    forest = RandomForestRegressor(15, oob_score=True, random_state=3)
+    forest = RandomForestRegressor(n_estimators=15, oob_score=True,
+                                   random_state=3)
     forest.fit(X, y)
     rng = np.random.default_rng(3)
     rng.integers(0, 2**32, size=15)          # the trees' seeds
@@ -83,19 +85,21 @@ def test_eq_rf_oob_uses_only_trees_that_did_not_see_the_sample():
 
 def test_eq_rf_average_without_bootstrap_or_subsampling_is_one_tree():
     X, y = make_classification(300, 6, n_informative=4, random_state=0)
-    forest = RandomForestClassifier(5, max_features=None, bootstrap=False,
-                                    max_depth=5, random_state=0).fit(X, y)
+    forest = RandomForestClassifier(n_estimators=5, max_features=None,
+                                    bootstrap=False, max_depth=5,
+                                    random_state=0).fit(X, y)
     tree = DecisionTreeClassifier(max_depth=5).fit(X, y)
     np.testing.assert_allclose(forest.predict_proba(X),
                                tree.predict_proba(X))
-    regressor = RandomForestRegressor(3, bootstrap=False).fit(X, y * 1.0)
+    regressor = RandomForestRegressor(n_estimators=3, bootstrap=False)
+    regressor.fit(X, y * 1.0)
     np.testing.assert_allclose(
         regressor.predict(X), DecisionTreeRegressor().fit(X, y).predict(X))
 
 
 def test_eq_rf_average_is_the_mean_of_the_trees(friedman):
     X, y, X_test, _ = friedman
-    forest = RandomForestRegressor(10, random_state=0).fit(X, y)
+    forest = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
     mean = np.mean([tree.predict(X_test) for tree in forest.estimators_],
                    axis=0)
     np.testing.assert_allclose(forest.predict(X_test), mean)
@@ -103,7 +107,7 @@ def test_eq_rf_average_is_the_mean_of_the_trees(friedman):
 
 def test_eq_rf_importance_is_mean_of_tree_importances(cancer):
     X, y, _, _ = cancer
-    ours = RandomForestClassifier(50, random_state=0).fit(X, y)
+    ours = RandomForestClassifier(n_estimators=50, random_state=0).fit(X, y)
     mean = np.mean([t.feature_importances_ for t in ours.estimators_],
                    axis=0)
     np.testing.assert_allclose(ours.feature_importances_, mean / mean.sum())
@@ -120,18 +124,10 @@ def test_eq_rf_bootstrap_counts_sum_to_n_and_leave_e_inverse_out():
     assert np.mean(counts == 0) == pytest.approx(np.exp(-1), abs=0.01)
 
 
-def test_subset_order_keeps_every_row_sorted():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 3))
-    keep = rng.random(40) < 0.6
-    order = subset_order(np.argsort(X.T, axis=1), keep)
-    np.testing.assert_array_equal(order, np.argsort(X[keep].T, axis=1))
-
-
 def test_trees_see_every_class_even_if_their_sample_misses_one():
     X = np.vstack([np.zeros((30, 2)), np.ones((30, 2)), [[5.0, 5.0]]])
     y = np.array(["a"] * 30 + ["b"] * 30 + ["rare"])
-    forest = RandomForestClassifier(20, random_state=0).fit(X, y)
+    forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     np.testing.assert_array_equal(forest.classes_, ["a", "b", "rare"])
     assert forest.predict_proba(X).shape == (61, 3)
     assert all(t.tree_.value.shape[1] == 3 for t in forest.estimators_)
@@ -143,8 +139,9 @@ def test_trees_see_every_class_even_if_their_sample_misses_one():
                          ids=["int", "str", "non-contiguous"])
 def test_labels_come_back_as_given(labels):
     X, y = make_classification(200, 5, random_state=0)
-    coded = RandomForestClassifier(10, random_state=0).fit(X, y)
-    named = RandomForestClassifier(10, random_state=0).fit(X, labels[y])
+    coded = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    named = RandomForestClassifier(n_estimators=10, random_state=0)
+    named.fit(X, labels[y])
     np.testing.assert_array_equal(named.predict(X), labels[coded.predict(X)])
 
 
@@ -152,7 +149,7 @@ def test_constant_features_and_duplicate_rows():
     X, y = make_classification(200, 4, random_state=0)
     X = np.column_stack([X, np.ones(200)])
     X, y = np.vstack([X, X[:50]]), np.concatenate([y, y[:50]])
-    forest = RandomForestClassifier(20, random_state=0).fit(X, y)
+    forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     assert forest.feature_importances_[-1] == 0.0
     assert forest.score(X, y) > 0.95
 
@@ -160,16 +157,16 @@ def test_constant_features_and_duplicate_rows():
 @pytest.mark.parametrize("Model", [RandomForestClassifier,
                                    RandomForestRegressor])
 def test_single_sample(Model):
-    forest = Model(5).fit([[1.0, 2.0]], [7])
+    forest = Model(n_estimators=5).fit([[1.0, 2.0]], [7])
     assert forest.predict([[0.0, 0.0]])[0] == 7
     np.testing.assert_array_equal(forest.feature_importances_, [0, 0])
 
 
 def test_same_seed_same_forest_and_other_seed_differs(cancer):
     X, y, X_test, _ = cancer
-    a = RandomForestClassifier(10, random_state=4).fit(X, y)
-    b = RandomForestClassifier(10, random_state=4).fit(X, y)
-    c = RandomForestClassifier(10, random_state=5).fit(X, y)
+    a = RandomForestClassifier(n_estimators=10, random_state=4).fit(X, y)
+    b = RandomForestClassifier(n_estimators=10, random_state=4).fit(X, y)
+    c = RandomForestClassifier(n_estimators=10, random_state=5).fit(X, y)
     np.testing.assert_array_equal(a.predict_proba(X_test),
                                   b.predict_proba(X_test))
     assert not np.array_equal(a.predict_proba(X_test),
@@ -190,9 +187,9 @@ def test_nan_is_a_clear_error():
     X, y = make_classification(50, 4, random_state=0)
     X[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN or infinity"):
-        RandomForestClassifier(5).fit(X, y)
+        RandomForestClassifier(n_estimators=5).fit(X, y)
     with pytest.raises(ValueError, match="NaN or infinity"):
-        RandomForestRegressor(5).fit(np.nan_to_num(X), y + np.nan)
+        RandomForestRegressor(n_estimators=5).fit(np.nan_to_num(X), y + np.nan)
 
 
 def test_predict_before_fit_and_wrong_feature_count():
@@ -201,11 +198,11 @@ def test_predict_before_fit_and_wrong_feature_count():
         RandomForestClassifier().predict(X)
     with pytest.raises(NotFittedError):
         RandomForestRegressor().feature_importances_
-    forest = RandomForestRegressor(5).fit(X, y)
+    forest = RandomForestRegressor(n_estimators=5).fit(X, y)
     with pytest.raises(ValueError, match="features"):
         forest.predict(X[:, :2])
     with pytest.raises(ValueError, match="different lengths"):
-        RandomForestRegressor(5).fit(X, y[:-2])
+        RandomForestRegressor(n_estimators=5).fit(X, y[:-2])
 
 
 @pytest.mark.parametrize("params, error, match", [

@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 
 from .knn import k_nearest
+from .numerics import ragged_arange
 from .validation import (check_array, check_option, check_scalar,
                          chunk_slices, squared_distances)
 
@@ -51,14 +52,6 @@ def within_eps(XT, rows, cols, eps, metric="euclidean"):
         else:  # chebyshev
             np.maximum(total, np.abs(diff), out=total)
     return total <= (eps * eps if metric == "euclidean" else eps)
-
-
-def ragged_arange(starts, lengths):
-    """Concatenation of ``range(starts[t], starts[t] + lengths[t])`` over
-    t, without a Python loop."""
-    shift = np.cumsum(lengths) - lengths  # where each range begins
-    return (np.arange(lengths.sum())
-            + np.repeat(starts - shift, lengths))
 
 
 def split_by_total(lengths, max_total):
@@ -274,14 +267,14 @@ class DBSCAN:
 
     Parameters
     ----------
-    eps : float, default 0.5
+    eps : float, default=0.5
         Radius of the neighbourhoods (eq-dbscan-neighbourhood); samples at
         distance exactly eps are neighbours.
-    min_samples : int, default 5
+    min_samples : int, default=5
         Neighbours, the sample itself included, that make a core point
         (eq-dbscan-core).
-    metric : {'euclidean', 'manhattan', 'chebyshev'}, default 'euclidean'
-    algorithm : {'auto', 'grid', 'brute'}, default 'auto'
+    metric : {'euclidean', 'manhattan', 'chebyshev'}, default='euclidean'
+    algorithm : {'auto', 'grid', 'brute'}, default='auto'
         How neighbours are found: a grid of cells of side eps
         (eq-dbscan-grid-cell), meant for up to three features, or blocks
         of the distance matrix. 'auto' takes the grid for up to three
@@ -299,7 +292,7 @@ class DBSCAN:
     n_features_in_ : int
     """
 
-    def __init__(self, eps=0.5, min_samples=5, metric="euclidean",
+    def __init__(self, *, eps=0.5, min_samples=5, metric="euclidean",
                  algorithm="auto"):
         self.eps = eps
         self.min_samples = min_samples
@@ -309,8 +302,6 @@ class DBSCAN:
     def _check_params(self):
         check_scalar(self.eps, "eps", numbers.Real, low=0.0,
                      low_inclusive=False)
-        if not np.isfinite(self.eps):
-            raise ValueError(f"eps must be finite, got {self.eps!r}")
         check_scalar(self.min_samples, "min_samples", numbers.Integral,
                      low=1)
         check_option(self.metric, "metric", METRICS)

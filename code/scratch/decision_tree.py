@@ -1,9 +1,11 @@
 """CART decision trees, grown one level at a time with NumPy.
 
-Chapter: book/supervised/decision_trees.md. The tree is grown breadth
-first: all nodes of one depth are searched for their best split in the
-same few NumPy calls, so the Python loop runs once per level, not once per
-node. Each feature is sorted once, at the root; every level then
+Chapter: book/supervised/decision_trees.md. ``grow_recursive`` is the
+plain recursive CART, short and slow, kept as the reference that the fast
+version is tested against. The estimators use the fast version, grown
+breadth first: all nodes of one depth are searched for their best split in
+the same few NumPy calls, so the Python loop runs once per level, not once
+per node. Each feature is sorted once, at the root; every level then
 partitions the sorted index rows stably, so that each node's samples stay
 sorted by every feature (a "presorted" tree).
 
@@ -18,6 +20,7 @@ import numbers
 
 import numpy as np
 
+from .numerics import ragged_arange
 from .validation import (check_array, check_is_fitted, check_option,
                          check_predict_input, check_random_state,
                          check_scalar, check_X_y, encode_labels,
@@ -70,6 +73,11 @@ class Tree:
             node[active] = np.where(go_left, self.children_left[here],
                                     self.children_right[here])
         return node
+
+    def predict(self, X):
+        """The value of the leaf each row of ``X`` lands in: class
+        fractions (n, n_classes) or means (n,)."""
+        return self.value[self.apply(X)]
 
 
 def node_impurity(totals, criterion):
@@ -125,11 +133,71 @@ def _xlogx(a):
     return a * np.log(a, out=np.zeros_like(a), where=a > 0)
 
 
-def segment_indices(bases, lengths):
-    """Concatenate ``arange(b, b + l)`` for every (b, l) pair, without a
-    Python loop: the index of each node's segment in a flat array."""
-    offsets = np.cumsum(lengths) - lengths    # (n_segments,)
-    return np.repeat(bases - offsets, lengths) + np.arange(lengths.sum())
+def grow_recursive(X, Z, criterion, max_depth=None, min_samples_split=2,
+                   min_samples_leaf=1, depth=0):
+    """A plain recursive CART: the reference that ``build_tree`` must
+    agree with, written to be read rather than to be fast.
+
+    Implements eq-tree-best-split by an exhaustive scan: for each feature,
+    sort the node's samples, take the running sums of ``Z``
+    (eq-tree-cumulative) to get the left totals at every gap, score every
+    valid threshold with eq-tree-proxy, keep the best; split, recurse.
+    ``Z`` (n_samples, n_columns) holds a weight column and then one-hot
+    class columns, or the columns y and y^2, as in ``build_tree``; the
+    stopping rules are integer counts.
+    Returns a nested dict: every node has "value" and "impurity", a split
+    node also "feature", "threshold", "left" and "right".
+    """
+    n_samples = X.shape[0]
+    totals = Z.sum(axis=0)                          # (n_columns,)
+    value, impurity = node_impurity(totals[None, :], criterion)
+    node = {"value": value[0], "impurity": impurity[0]}
+    if ((max_depth is not None and depth >= max_depth)
+            or n_samples < max(min_samples_split, 2 * min_samples_leaf)
+            or impurity[0] <= EPSILON):
+        return node
+    best_score, best = -np.inf, None
+    n_left = np.arange(1, n_samples)                # left sizes per gap
+    for feature in range(X.shape[1]):
+        order = np.argsort(X[:, feature], kind="stable")
+        x_sorted = X[order, feature]
+        left = np.cumsum(Z[order], axis=0)[:-1]     # (n - 1, n_columns)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = split_proxy(left, totals - left, criterion)
+        # A threshold lies between two distinct values and leaves at
+        # least min_samples_leaf samples on each side.
+        valid = ((x_sorted[1:] > x_sorted[:-1] + FEATURE_THRESHOLD)
+                 & (n_left >= min_samples_leaf)
+                 & (n_samples - n_left >= min_samples_leaf))
+        score[~valid] = -np.inf
+        at = int(np.argmax(score))                  # first of ties
+        if score[at] > best_score:                  # ties: lower feature
+            best_score = score[at]
+            best = feature, 0.5 * (x_sorted[at] + x_sorted[at + 1])
+    if best is None:
+        return node
+    feature, threshold = best
+    go_left = X[:, feature] <= threshold
+    children = [grow_recursive(X[side], Z[side], criterion, max_depth,
+                               min_samples_split, min_samples_leaf,
+                               depth + 1)
+                for side in (go_left, ~go_left)]
+    node.update(feature=feature, threshold=threshold, left=children[0],
+                right=children[1])
+    return node
+
+
+def predict_recursive(tree, X):
+    """The value of the leaf of a ``grow_recursive`` tree that each row
+    of ``X`` reaches, walking down one sample at a time."""
+    values = []
+    for x in X:
+        node = tree
+        while "feature" in node:
+            node = (node["left"] if x[node["feature"]] <= node["threshold"]
+                    else node["right"])
+        values.append(node["value"])
+    return np.array(values)
 
 
 def draw_features(values, starts, ends, n_candidates, rng):
@@ -180,7 +248,7 @@ def best_splits(order, values, Z, starts, sizes, totals, features,
     pair_feature = features.ravel()
     pair_size = sizes[pair_node]
     pair_start = np.cumsum(pair_size) - pair_size   # offsets in flat arrays
-    flat = segment_indices(pair_feature * n_samples + starts[pair_node],
+    flat = ragged_arange(pair_feature * n_samples + starts[pair_node],
                            pair_size)
     x_sorted = values.ravel()[flat]                 # (n_flat,)
     z_sorted = Z[order.ravel()[flat]]               # (n_flat, n_columns)
@@ -238,10 +306,10 @@ def partition(order, values, starts, sizes, split, feature, n_left,
     n_features, row_length = order.shape
     # Which side each sample goes to: (n_total,) masks over sample ids.
     go_left = np.zeros(n_total, dtype=bool)
-    go_left[order.ravel()[segment_indices(
+    go_left[order.ravel()[ragged_arange(
         feature * row_length + starts[split], n_left)]] = True
     go_right = np.zeros(n_total, dtype=bool)
-    go_right[order[0, segment_indices(starts[split], sizes[split])]] = True
+    go_right[order[0, ragged_arange(starts[split], sizes[split])]] = True
     go_right[go_left] = False
     # Flat positions of the samples that go left, then right, row by row.
     # Every row holds the same samples, so each row keeps the same count
@@ -339,12 +407,68 @@ def impurity_importances(tree, n_features):
     return importances / total if total > 0 else importances
 
 
+def subset_order(order, keep):
+    """The presorted (n_features, n_samples) index rows restricted to the
+    samples in ``keep`` and renumbered 0..n_kept-1: a filter keeps the
+    sort, so a tree grown on a subset (a bootstrap sample) need not sort
+    again."""
+    new_id = np.cumsum(keep) - 1                    # (n_samples,)
+    at = np.flatnonzero(keep[order])     # same count in every row
+    kept = order.ravel()[at].reshape(order.shape[0], -1)  # (d, n_kept)
+    return new_id[kept]
+
+
+def fit_tree(tree, X, y, sample_weight, rng, classes=None, order=None):
+    """Grow ``tree``, a DecisionTreeClassifier or DecisionTreeRegressor,
+    on input that is already checked; return it fitted.
+
+    Both trees' ``fit`` and the random forests grow their trees through
+    this function. ``y`` holds class indices into ``classes`` for a
+    classifier (so that a forest's tree knows every class even when its
+    bootstrap sample misses one) and real targets for a regressor.
+    Samples of weight zero are dropped. ``order`` may pass the presorted
+    (n_features, n_samples) indices of the columns of ``X``.
+    """
+    min_split, min_leaf, n_candidates = tree._check_params(*X.shape)
+    if classes is not None:
+        tree.classes_ = classes
+        tree.n_classes_ = classes.shape[0]
+    keep = sample_weight > 0
+    if not np.all(keep):
+        X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        if order is not None:
+            order = subset_order(order, keep)
+    Z_stats, offset = tree._target_columns(y, sample_weight)
+    # The split search needs the first n_split columns; the rest (w y^2)
+    # only enter the nodes' impurities.
+    Z = np.ascontiguousarray(Z_stats[:, :tree._n_split_columns()])
+    tree.tree_ = build_tree(X, Z, Z_stats, tree.criterion, tree.max_depth,
+                            min_split, min_leaf, n_candidates, rng, order)
+    tree.tree_.value += offset
+    tree.n_features_in_ = X.shape[1]
+    tree.max_features_ = n_candidates
+    return tree
+
+
 class _BaseDecisionTree:
-    """What the classifier and the regressor share: checks, growth,
-    descent, and the tree's summary numbers."""
+    """What the classifier and the regressor share: hyper-parameters and
+    their checks, descent, and the tree's summary numbers. Subclasses set
+    ``_criteria``, the criteria they accept."""
+
+    def __init__(self, *, criterion="gini", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1,
+                 max_features=None, random_state=None):
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.random_state = random_state
 
     def _check_params(self, n_samples, n_features):
-        """Validate the hyper-parameters; return the integer settings."""
+        """Validate the hyper-parameters; return the integer settings
+        (min_samples_split, min_samples_leaf, features per split)."""
+        check_option(self.criterion, "criterion", self._criteria)
         if self.max_depth is not None:
             check_scalar(self.max_depth, "max_depth", numbers.Integral,
                          low=1)
@@ -356,15 +480,6 @@ class _BaseDecisionTree:
             high_inclusive=False)
         return (min_split, min_leaf,
                 resolve_max_features(self.max_features, n_features))
-
-    def _grow(self, X, Z, Z_stats, rng, order=None):
-        min_split, min_leaf, n_candidates = self._check_params(*X.shape)
-        self.n_features_in_ = X.shape[1]
-        self.max_features_ = n_candidates
-        self.tree_ = build_tree(X, Z, Z_stats, self.criterion,
-                                self.max_depth, min_split, min_leaf,
-                                n_candidates, rng, order)
-        return self
 
     def apply(self, X):
         """Index of the leaf each sample of ``X`` ends in."""
@@ -435,19 +550,19 @@ class DecisionTreeClassifier(_BaseDecisionTree):
 
     Parameters
     ----------
-    criterion : {"gini", "entropy"}
+    criterion : {'gini', 'entropy'}, default='gini'
         Impurity: eq-tree-gini or eq-tree-entropy.
-    max_depth : int or None
+    max_depth : int or None, default=None
         Grow no deeper than this; None grows until the leaves are pure or
         too small to split.
-    min_samples_split : int or float
+    min_samples_split : int or float, default=2
         A node with fewer samples is not split (a float is a fraction of
         n_samples).
-    min_samples_leaf : int or float
+    min_samples_leaf : int or float, default=1
         Each child must keep at least this many samples.
-    max_features : int, float, "sqrt", "log2" or None
+    max_features : int, float, 'sqrt', 'log2' or None, default=None
         Features drawn at random for each split; None searches all.
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default=None
 
     Attributes
     ----------
@@ -458,44 +573,33 @@ class DecisionTreeClassifier(_BaseDecisionTree):
     feature_importances_ : ndarray (n_features,)
     """
 
-    def __init__(self, criterion="gini", max_depth=None,
-                 min_samples_split=2, min_samples_leaf=1,
-                 max_features=None, random_state=None):
-        self.criterion = criterion
-        self.max_depth = max_depth
-        self.min_samples_split = min_samples_split
-        self.min_samples_leaf = min_samples_leaf
-        self.max_features = max_features
-        self.random_state = random_state
+    _criteria = ("gini", "entropy")
 
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on ``X`` (n_samples, n_features) and labels
         ``y``; ``sample_weight`` (e.g. bootstrap counts) is optional."""
         X, y = check_X_y(X, y)
-        check_option(self.criterion, "criterion", {"gini", "entropy"})
         classes, y_index = encode_labels(y, min_classes=1)
         weight = _check_weights(sample_weight, X.shape[0])
-        rng = check_random_state(self.random_state)
-        self.classes_ = classes
-        self.n_classes_ = classes.shape[0]
-        return self._fit_encoded(X, y_index, weight, rng)
+        return fit_tree(self, X, y_index, weight,
+                        check_random_state(self.random_state), classes)
 
-    def _fit_encoded(self, X, y_index, weight, rng, order=None):
-        """Fit on labels already coded 0..n_classes_-1 (the forest uses
-        this so that every tree knows all classes)."""
-        keep = weight > 0
-        if not np.all(keep):
-            X, y_index, weight = X[keep], y_index[keep], weight[keep]
-        Z = np.zeros((X.shape[0], self.n_classes_ + 1))  # (n, 1 + K)
+    def _target_columns(self, y_index, weight):
+        """Per-sample columns (w, w [y = 0], ..., w [y = K - 1]) whose
+        node sums are the weighted class counts; no offset."""
+        Z = np.zeros((y_index.shape[0], self.n_classes_ + 1))  # (n, 1+K)
         Z[:, 0] = weight
-        Z[np.arange(X.shape[0]), 1 + y_index] = weight
-        return self._grow(X, Z, Z, rng, order)
+        Z[np.arange(y_index.shape[0]), 1 + y_index] = weight
+        return Z, 0.0
+
+    def _n_split_columns(self):
+        return self.n_classes_ + 1
 
     def predict_proba(self, X):
         """Class fractions of the leaf each sample lands in,
         (n_samples, n_classes)."""
         X = check_predict_input(self, X, "tree_")
-        return self.tree_.value[self.tree_.apply(X)]
+        return self.tree_.predict(X)
 
     def predict(self, X):
         """The majority class of each sample's leaf."""
@@ -511,8 +615,8 @@ class DecisionTreeRegressor(_BaseDecisionTree):
     """CART regression tree with the squared-error criterion.
 
     Parameters are those of ``DecisionTreeClassifier``, except that
-    ``criterion`` is "squared_error" (eq-tree-mse). A leaf predicts the
-    (weighted) mean target of its training samples.
+    ``criterion`` is 'squared_error' (eq-tree-mse), its default. A leaf
+    predicts the (weighted) mean target of its training samples.
 
     Attributes
     ----------
@@ -520,42 +624,40 @@ class DecisionTreeRegressor(_BaseDecisionTree):
         As for ``DecisionTreeClassifier``; ``tree_.value`` holds means.
     """
 
-    def __init__(self, criterion="squared_error", max_depth=None,
+    _criteria = ("squared_error",)
+
+    def __init__(self, *, criterion="squared_error", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1,
                  max_features=None, random_state=None):
-        self.criterion = criterion
-        self.max_depth = max_depth
-        self.min_samples_split = min_samples_split
-        self.min_samples_leaf = min_samples_leaf
-        self.max_features = max_features
-        self.random_state = random_state
+        super().__init__(criterion=criterion, max_depth=max_depth,
+                         min_samples_split=min_samples_split,
+                         min_samples_leaf=min_samples_leaf,
+                         max_features=max_features,
+                         random_state=random_state)
 
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on ``X`` (n_samples, n_features) and real
         targets ``y``."""
         X, y = check_X_y(X, y, y_numeric=True)
-        check_option(self.criterion, "criterion", {"squared_error"})
         weight = _check_weights(sample_weight, X.shape[0])
-        return self._fit_encoded(X, y, weight,
-                                 check_random_state(self.random_state))
+        return fit_tree(self, X, y, weight,
+                        check_random_state(self.random_state))
 
-    def _fit_encoded(self, X, y, weight, rng, order=None):
-        keep = weight > 0
-        if not np.all(keep):
-            X, y, weight = X[keep], y[keep], weight[keep]
-        # Centre y: the sums of the split search then stay small.
+    def _target_columns(self, y, weight):
+        """Per-sample columns (w, w y, w y^2) of the centred targets and
+        the centre: centring keeps the split search's sums small."""
         offset = np.average(y, weights=weight)
         centred = y - offset
-        Z_stats = np.column_stack([weight, weight * centred,
-                                   weight * centred ** 2])  # (n, 3)
-        self._grow(X, Z_stats[:, :2].copy(), Z_stats, rng, order)
-        self.tree_.value += offset
-        return self
+        return np.column_stack([weight, weight * centred,
+                                weight * centred ** 2]), offset
+
+    def _n_split_columns(self):
+        return 2
 
     def predict(self, X):
         """The mean training target of each sample's leaf."""
         X = check_predict_input(self, X, "tree_")
-        return self.tree_.value[self.tree_.apply(X)]
+        return self.tree_.predict(X)
 
     def score(self, X, y):
         """Coefficient of determination R^2 on ``(X, y)``."""

@@ -141,21 +141,21 @@ class FuzzyCMeans:
 
     Parameters
     ----------
-    n_clusters : int, default 3
-    m : float > 1, default 2.0
+    n_clusters : int, default=3
+    m : float > 1, default=2.0
         The fuzzifier: close to 1 gives nearly hard (k-means) memberships,
         large values push every membership towards 1 / n_clusters.
-    max_iter : int, default 300
+    max_iter : int, default=300
         Most iterations of alternating optimisation.
-    tol : float, default 1e-6
+    tol : float, default=1e-6
         Stop when the centres' total squared shift in one iteration is at
         most ``tol`` times the mean feature variance.
     init : {'k-means++', 'random'} or ndarray of shape (n_clusters,
-        n_features), default 'k-means++'
+        n_features), default='k-means++'
         Starting centres: the means of the cells of k-means++ seeds, the
         centre update of uniformly random memberships, or the given
         array (see ``initial_centers``).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default=None
 
     Attributes
     ----------
@@ -171,7 +171,7 @@ class FuzzyCMeans:
     n_features_in_ : int
     """
 
-    def __init__(self, n_clusters=3, m=2.0, max_iter=300, tol=1e-6,
+    def __init__(self, *, n_clusters=3, m=2.0, max_iter=300, tol=1e-6,
                  init="k-means++", random_state=None):
         self.n_clusters = n_clusters
         self.m = m
@@ -183,8 +183,6 @@ class FuzzyCMeans:
     def _check_params(self, X):
         check_n_clusters(self.n_clusters, X.shape[0])
         check_scalar(self.m, "m", low=1.0, low_inclusive=False)
-        if not np.isfinite(self.m):
-            raise ValueError(f"m must be finite, got {self.m!r}")
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
         return check_init_centers(self.init, self.n_clusters, X.shape[1])

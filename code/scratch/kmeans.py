@@ -130,20 +130,20 @@ class KMeans:
 
     Parameters
     ----------
-    n_clusters : int, default 8
+    n_clusters : int, default=8
     init : {'k-means++', 'random'} or ndarray of shape (n_clusters,
-        n_features), default 'k-means++'
+        n_features), default='k-means++'
         How the starting centres are chosen: k-means++ seeding, k distinct
         samples drawn uniformly, or the given array.
-    n_init : int or 'auto', default 'auto'
+    n_init : int or 'auto', default='auto'
         Runs from different starts; the lowest inertia wins. 'auto' is 1
         for k-means++ and for a given array, 10 for 'random'.
-    max_iter : int, default 300
+    max_iter : int, default=300
         Most Lloyd iterations per run.
-    tol : float, default 1e-4
+    tol : float, default=1e-4
         Stop when the centres' total squared shift is at most ``tol`` times
         the mean feature variance (scikit-learn's convention).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default=None
 
     Attributes
     ----------
@@ -157,7 +157,7 @@ class KMeans:
     n_features_in_ : int
     """
 
-    def __init__(self, n_clusters=8, init="k-means++", n_init="auto",
+    def __init__(self, *, n_clusters=8, init="k-means++", n_init="auto",
                  max_iter=300, tol=1e-4, random_state=None):
         self.n_clusters = n_clusters
         self.init = init

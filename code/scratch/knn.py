@@ -208,23 +208,24 @@ class _KNeighborsBase:
     """What the classifier and the regressor share: storing the training
     set, checking hyper-parameters, and ``kneighbors``."""
 
-    def __init__(self, n_neighbors=5, weights="uniform"):
+    def __init__(self, *, n_neighbors=5, weights="uniform"):
         self.n_neighbors = n_neighbors
         self.weights = weights
 
-    def _fit(self, X, y):
-        """Check hyper-parameters against the training set and store it.
-
-        ``n_neighbors`` larger than the number of training samples raises
-        ValueError here, at fit, rather than at predict.
-        """
+    def _check_params(self, n_samples):
+        """``n_neighbors`` larger than the number of training samples
+        raises ValueError here, at fit, rather than at predict."""
         check_scalar(self.n_neighbors, "n_neighbors", numbers.Integral,
                      low=1)
         check_option(self.weights, "weights", {"uniform", "distance"})
-        if self.n_neighbors > X.shape[0]:
+        if self.n_neighbors > n_samples:
             raise ValueError(
                 f"n_neighbors={self.n_neighbors} is larger than the "
-                f"number of training samples ({X.shape[0]})")
+                f"number of training samples ({n_samples})")
+
+    def _fit(self, X, y):
+        """Check hyper-parameters against the training set and store it."""
+        self._check_params(X.shape[0])
         self.X_fit_ = np.ascontiguousarray(X)  # (n_samples, n_features)
         # Squared norms of the training points, reused by every query.
         self.fit_sq_norms_ = np.einsum("ij,ij->i", X, X)
@@ -242,7 +243,7 @@ class _KNeighborsBase:
             each left out of its own neighbours (as in scikit-learn).
         n_neighbors : int or None
             How many neighbours; None uses ``self.n_neighbors``.
-        return_distance : bool, default True
+        return_distance : bool, default=True
 
         Returns
         -------
@@ -281,10 +282,10 @@ class KNeighborsClassifier(_KNeighborsBase):
 
     Parameters
     ----------
-    n_neighbors : int, default 5
+    n_neighbors : int, default=5
         k, the number of neighbours that vote; at most the number of
         training samples (checked in ``fit``).
-    weights : {"uniform", "distance"}, default "uniform"
+    weights : {'uniform', 'distance'}, default='uniform'
         Each neighbour's vote: 1, or 1 / its distance
         (eq-knn-distance-weights).
 
@@ -337,10 +338,10 @@ class KNeighborsRegressor(_KNeighborsBase):
 
     Parameters
     ----------
-    n_neighbors : int, default 5
+    n_neighbors : int, default=5
         k, the number of neighbours averaged; at most the number of
         training samples (checked in ``fit``).
-    weights : {"uniform", "distance"}, default "uniform"
+    weights : {'uniform', 'distance'}, default='uniform'
         Each neighbour's weight in the average: 1, or 1 / its distance
         (eq-knn-distance-weights).
 

@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from .numerics import log_sum_exp
 from .validation import (check_option, check_predict_input, check_priors,
                          check_scalar, check_X_y, encode_labels)
 
@@ -100,10 +101,9 @@ def discriminant_parameters(means, overall_mean, priors, scalings):
 
 
 def log_softmax(scores):
-    """log of the softmax of each row, shifted by the row maximum so that
-    nothing overflows: eq-lda-posterior."""
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    """log of the softmax of each row, through the shifted log-sum-exp so
+    that nothing overflows: eq-lda-posterior."""
+    return scores - log_sum_exp(scores)[:, None]  # (n_samples, n_classes)
 
 
 class LinearDiscriminantAnalysis:
@@ -111,15 +111,15 @@ class LinearDiscriminantAnalysis:
 
     Parameters
     ----------
-    solver : {'svd'}, default 'svd'
+    solver : {'svd'}, default='svd'
         The SVD solver, which never forms or inverts the covariance.
-    n_components : int or None, default None
+    n_components : int or None, default=None
         Number of directions kept by ``transform``; at most
         min(n_classes - 1, n_features). None keeps that many.
-    priors : array-like of shape (n_classes,) or None, default None
+    priors : array-like of shape (n_classes,) or None, default=None
         Class priors pi_k, positive and summing to one. None uses the
         class frequencies of the training set.
-    tol : float, default 1e-4
+    tol : float, default=1e-4
         Singular values of the standardised within-class residuals below
         ``tol`` count as zero (the covariance is singular there).
 
@@ -141,14 +141,14 @@ class LinearDiscriminantAnalysis:
     n_features_in_ : int
     """
 
-    def __init__(self, solver="svd", n_components=None, priors=None,
+    def __init__(self, *, solver="svd", n_components=None, priors=None,
                  tol=1e-4):
         self.solver = solver
         self.n_components = n_components
         self.priors = priors
         self.tol = tol
 
-    def _check_hyper_parameters(self, n_classes, n_features):
+    def _check_params(self, n_classes, n_features):
         """Validate the hyper-parameters; return the number of
         components that ``transform`` keeps."""
         check_option(self.solver, "solver", {"svd"})
@@ -176,7 +176,7 @@ class LinearDiscriminantAnalysis:
         classes, y_index = encode_labels(y)
         n_samples, n_features = X.shape
         n_classes = len(classes)
-        n_components = self._check_hyper_parameters(n_classes, n_features)
+        n_components = self._check_params(n_classes, n_features)
         if n_samples <= n_classes:
             raise ValueError(
                 f"LDA needs more samples ({n_samples}) than classes "

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from .validation import (check_option, check_predict_input,
+from .validation import (check_bool, check_option, check_predict_input,
                          check_scalar, check_X_y, r2_score)
 
 
@@ -114,21 +114,21 @@ class LinearRegression:
 
     Parameters
     ----------
-    alpha : float, default 0.0
+    alpha : float, default=0.0
         Strength of the L2 penalty (scikit-learn's ``Ridge(alpha)``).
-    fit_intercept : bool, default True
+    fit_intercept : bool, default=True
         Whether to fit b; if False the data are assumed centred.
-    solver : {'auto', 'lstsq', 'cholesky', 'gd'}, default 'auto'
+    solver : {'auto', 'lstsq', 'cholesky', 'gd'}, default='auto'
         'lstsq' solves the least-squares problem with an SVD; 'cholesky'
         solves the regularised normal equations (alpha > 0 only); 'gd'
         runs gradient descent. 'auto' is 'lstsq' for alpha = 0 and
         'cholesky' otherwise, as scikit-learn's Ridge does.
-    learning_rate : float or None, default None
+    learning_rate : float or None, default=None
         Step size eta for 'gd'. None uses 1 / lambda_max of the Hessian,
         inside the stability limit 2 / lambda_max (eq-gd-step-condition).
-    max_iter : int, default 10000
+    max_iter : int, default=10000
         Most gradient steps for 'gd'.
-    tol : float, default 1e-10
+    tol : float, default=1e-10
         'gd' stops when ||grad|| <= tol * ||grad at w = 0||.
 
     Attributes
@@ -142,7 +142,7 @@ class LinearRegression:
         (and, for ridge, augmented) design matrix ('lstsq' only).
     """
 
-    def __init__(self, alpha=0.0, fit_intercept=True, solver="auto",
+    def __init__(self, *, alpha=0.0, fit_intercept=True, solver="auto",
                  learning_rate=None, max_iter=10000, tol=1e-10):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
@@ -158,9 +158,7 @@ class LinearRegression:
         if self.solver == "cholesky" and self.alpha == 0:
             raise ValueError("solver='cholesky' needs alpha > 0: without "
                              "a penalty X^T X may be singular; use 'lstsq'")
-        if not isinstance(self.fit_intercept, (bool, np.bool_)):
-            raise TypeError("fit_intercept must be True or False, got "
-                            f"{self.fit_intercept!r}")
+        check_bool(self.fit_intercept, "fit_intercept")
         if self.learning_rate is not None:
             check_scalar(self.learning_rate, "learning_rate", low=0.0,
                          low_inclusive=False)

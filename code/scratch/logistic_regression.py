@@ -18,31 +18,13 @@ import warnings
 
 import numpy as np
 
-from .validation import (check_is_fitted, check_option,
+# sigmoid, softmax and log_sum_exp are derived in this model's chapter and
+# shared with every other model through numerics; they stay importable from
+# here under the same names.
+from .numerics import log_sum_exp, sigmoid, softmax  # noqa: F401
+from .validation import (check_bool, check_is_fitted, check_option,
                          check_predict_input, check_scalar, check_X_y,
                          encode_labels)
-
-
-def sigmoid(z):
-    """Logistic sigmoid 1 / (1 + exp(-z)) without overflow.
-
-    exp is only ever taken of -|z| <= 0 (eq-logreg-stable-sigmoid), so it
-    lies in (0, 1] and neither overflows nor divides by zero.
-    """
-    exp_neg_abs = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, exp_neg_abs) / (1.0 + exp_neg_abs)
-
-
-def log_sum_exp(Z):
-    """log sum_k exp(Z[:, k]) per row, shifted by the row maximum so that
-    the largest term is exp(0) = 1 (eq-logreg-logsumexp)."""
-    row_max = Z.max(axis=1, keepdims=True)  # (n_samples, 1)
-    return row_max[:, 0] + np.log(np.exp(Z - row_max).sum(axis=1))
-
-
-def softmax(Z):
-    """Row-wise softmax (eq-logreg-softmax), via eq-logreg-logsumexp."""
-    return np.exp(Z - log_sum_exp(Z)[:, None])  # (n_samples, n_classes)
 
 
 def design_matrix(X, fit_intercept):
@@ -290,16 +272,16 @@ class LogisticRegression:
 
     Parameters
     ----------
-    C : float, default 1.0
+    C : float, default=1.0
         Inverse penalty strength, lambda = 1 / C; smaller is stronger.
-    fit_intercept : bool, default True
+    fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept per score.
-    max_iter : int, default 100
+    max_iter : int, default=100
         Most Newton steps.
-    tol : float, default 1e-8
+    tol : float, default=1e-8
         Stop when every entry of the gradient of the objective divided by
         n is at most ``tol`` in absolute value.
-    solver : {'newton-cholesky', 'newton-cg'}, default 'newton-cholesky'
+    solver : {'newton-cholesky', 'newton-cg'}, default='newton-cholesky'
         How each Newton step is solved: by factorising the full Hessian
         (best up to a few hundred parameters (d + 1) K), or by conjugate
         gradients on Hessian-vector products (better beyond that).
@@ -316,7 +298,7 @@ class LogisticRegression:
     n_features_in_ : int
     """
 
-    def __init__(self, C=1.0, fit_intercept=True, max_iter=100, tol=1e-8,
+    def __init__(self, *, C=1.0, fit_intercept=True, max_iter=100, tol=1e-8,
                  solver="newton-cholesky"):
         self.C = C
         self.fit_intercept = fit_intercept
@@ -326,11 +308,7 @@ class LogisticRegression:
 
     def _check_params(self):
         check_scalar(self.C, "C", low=0.0, low_inclusive=False)
-        if not np.isfinite(self.C):
-            raise ValueError(f"C must be finite, got {self.C!r}")
-        if not isinstance(self.fit_intercept, (bool, np.bool_)):
-            raise TypeError("fit_intercept must be True or False, got "
-                            f"{self.fit_intercept!r}")
+        check_bool(self.fit_intercept, "fit_intercept")
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
         check_option(self.solver, "solver", {"newton-cholesky", "newton-cg"})

@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from .numerics import log_sum_exp
 from .validation import (check_predict_input, check_priors, check_scalar,
                          check_X_y, encode_labels)
 
@@ -62,22 +63,15 @@ def joint_log_likelihood(X, log_priors, means, variances):
     return scores
 
 
-def log_sum_exp(scores):
-    """log sum_k exp(scores[:, k]) without overflow: shift by the row
-    maximum first (eq-nb-log-posterior)."""
-    top = scores.max(axis=1, keepdims=True)  # (n_samples, 1)
-    return top[:, 0] + np.log(np.exp(scores - top).sum(axis=1))
-
-
 class GaussianNaiveBayes:
     """Gaussian naive Bayes classifier.
 
     Parameters
     ----------
-    priors : array-like of shape (n_classes,) or None, default None
+    priors : array-like of shape (n_classes,) or None, default=None
         Class priors pi_k, positive and summing to one. None uses the
         class frequencies of the training set.
-    var_smoothing : float, default 1e-9
+    var_smoothing : float, default=1e-9
         Every variance is increased by ``var_smoothing`` times the largest
         variance of any feature (eq-nb-smoothing), as in scikit-learn's
         ``GaussianNB``. It keeps zero-variance features and single-sample
@@ -100,9 +94,13 @@ class GaussianNaiveBayes:
     n_features_in_ : int
     """
 
-    def __init__(self, priors=None, var_smoothing=1e-9):
+    def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
         self.var_smoothing = var_smoothing
+
+    def _check_params(self):
+        check_scalar(self.var_smoothing, "var_smoothing", numbers.Real,
+                     low=0.0)
 
     def fit(self, X, y):
         """Estimate priors, means and variances from the training set.
@@ -111,8 +109,7 @@ class GaussianNaiveBayes:
         variance is still zero after smoothing, which happens only when
         every feature is constant or ``var_smoothing`` is 0.
         """
-        check_scalar(self.var_smoothing, "var_smoothing", numbers.Real,
-                     low=0.0)
+        self._check_params()
         X, y = check_X_y(X, y)
         classes, y_index = encode_labels(y)
         n_classes = len(classes)

@@ -1,8 +1,9 @@
 """Numerical building blocks that several models share.
 
 Each is derived where it is first needed (the logistic-regression chapter
-for the log-sum-exp, the softmax and the sigmoid) and written once here, so
-that every model computes them the same, stable way.
+for the log-sum-exp, the softmax and the sigmoid; the decision-tree and
+DBSCAN chapters for the ragged range) and written once here, so that every
+model computes them the same way.
 """
 
 import numpy as np

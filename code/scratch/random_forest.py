@@ -10,8 +10,9 @@ import numbers
 
 import numpy as np
 
-from .decision_tree import DecisionTreeClassifier, DecisionTreeRegressor
-from .validation import (check_is_fitted, check_option, check_predict_input,
+from .decision_tree import (DecisionTreeClassifier, DecisionTreeRegressor,
+                            fit_tree)
+from .validation import (check_bool, check_is_fitted, check_predict_input,
                          check_random_state, check_scalar, check_X_y,
                          encode_labels, r2_score)
 
@@ -23,29 +24,32 @@ def bootstrap_counts(n_samples, rng):
     return np.bincount(draws, minlength=n_samples).astype(np.float64)
 
 
-def subset_order(order, keep):
-    """The presorted (n_features, n_samples) index rows restricted to the
-    samples in ``keep`` and renumbered 0..n_kept-1: a filter keeps the
-    sort, so no tree needs to sort again."""
-    new_id = np.cumsum(keep) - 1                    # (n_samples,)
-    at = np.flatnonzero(keep[order])     # same count in every row
-    kept = order.ravel()[at].reshape(order.shape[0], -1)  # (d, n_kept)
-    return new_id[kept]
-
-
 class _BaseForest:
-    """Bagging shared by the classifier and the regressor."""
+    """Bagging shared by the classifier and the regressor: the
+    hyper-parameters (scikit-learn's classifier defaults; the regressor
+    changes two), their checks, growing the trees and averaging them."""
 
-    def _check_params(self, shape, criteria):
-        """Validate the forest's settings and, once, the trees'."""
-        check_option(self.criterion, "criterion", criteria)
-        self._new_tree(None)._check_params(*shape)
+    def __init__(self, *, n_estimators=100, criterion="gini",
+                 max_depth=None, min_samples_split=2, min_samples_leaf=1,
+                 max_features="sqrt", bootstrap=True, oob_score=False,
+                 random_state=None):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.random_state = random_state
+
+    def _check_params(self):
+        """Validate the forest's own settings; each tree checks its own
+        when it is grown."""
         check_scalar(self.n_estimators, "n_estimators", numbers.Integral,
                      low=1)
-        for name in ("bootstrap", "oob_score"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got "
-                                f"{getattr(self, name)!r}")
+        check_bool(self.bootstrap, "bootstrap")
+        check_bool(self.oob_score, "oob_score")
         if self.oob_score and not self.bootstrap:
             raise ValueError("oob_score=True needs bootstrap=True: "
                              "without it no sample is out of bag")
@@ -57,31 +61,25 @@ class _BaseForest:
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features, random_state=seed)
 
-    def _fit_trees(self, X, target, rng):
+    def _fit_trees(self, X, target, rng, classes=None):
         """Grow ``n_estimators`` trees, each on its own bootstrap sample
         passed as sample weights (eq-rf-bootstrap)."""
         n_samples = X.shape[0]
         order = np.argsort(X.T, axis=1, kind="stable")   # (d, n), once
         seeds = rng.integers(0, 2**32, size=self.n_estimators)
-        self.estimators_ = []
         # (n_estimators, n_samples): how often tree b drew sample i.
         self.bootstrap_counts_ = np.ones((self.n_estimators, n_samples),
                                          dtype=np.int32)
+        self.estimators_ = []
         for b, seed in enumerate(seeds):
             if self.bootstrap:
                 self.bootstrap_counts_[b] = bootstrap_counts(n_samples, rng)
-            keep = self.bootstrap_counts_[b] > 0
-            tree = self._new_tree(int(seed))
-            self._setup_tree(tree)
-            tree._fit_encoded(X[keep], target[keep],
-                              self.bootstrap_counts_[b, keep].astype(float),
-                              np.random.default_rng(int(seed)),
-                              subset_order(order, keep))
+            tree = fit_tree(self._new_tree(int(seed)), X, target,
+                            self.bootstrap_counts_[b].astype(np.float64),
+                            np.random.default_rng(int(seed)), classes,
+                            order)
             self.estimators_.append(tree)
         self.n_features_in_ = X.shape[1]
-
-    def _setup_tree(self, tree):
-        """Give a tree what its own ``fit`` would have set."""
 
     def _oob_average(self, X):
         """Each training sample's prediction averaged over the trees whose
@@ -90,7 +88,7 @@ class _BaseForest:
         total, n_trees = None, np.zeros(X.shape[0])
         for tree, count in zip(self.estimators_, self.bootstrap_counts_):
             out = np.flatnonzero(count == 0)
-            pred = self._tree_output(tree, X[out])
+            pred = tree.tree_.predict(X[out])
             if total is None:
                 total = np.zeros((X.shape[0],) + pred.shape[1:])
             total[out] += pred
@@ -102,9 +100,9 @@ class _BaseForest:
     def _average(self, X):
         """Mean of the trees' outputs (eq-rf-average)."""
         X = check_predict_input(self, X, "estimators_")
-        total = self._tree_output(self.estimators_[0], X)
+        total = self.estimators_[0].tree_.predict(X)
         for tree in self.estimators_[1:]:
-            total = total + self._tree_output(tree, X)
+            total = total + tree.tree_.predict(X)
         return total / len(self.estimators_)
 
     @property
@@ -125,18 +123,20 @@ class RandomForestClassifier(_BaseForest):
 
     Parameters
     ----------
-    n_estimators : int
+    n_estimators : int, default=100
         Number of trees B.
-    criterion : {"gini", "entropy"}
-    max_depth, min_samples_split, min_samples_leaf
+    criterion : {'gini', 'entropy'}, default='gini'
+    max_depth : int or None, default=None
+    min_samples_split : int or float, default=2
+    min_samples_leaf : int or float, default=1
         As for ``DecisionTreeClassifier``; applied to every tree.
-    max_features : int, float, "sqrt", "log2" or None
+    max_features : int, float, 'sqrt', 'log2' or None, default='sqrt'
         Features drawn at every split (m in the chapter).
-    bootstrap : bool
+    bootstrap : bool, default=True
         Grow each tree on a bootstrap sample; False uses all samples.
-    oob_score : bool
+    oob_score : bool, default=False
         Compute ``oob_score_``, the out-of-bag accuracy.
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default=None
 
     Attributes
     ----------
@@ -153,42 +153,20 @@ class RandomForestClassifier(_BaseForest):
 
     _tree_class = DecisionTreeClassifier
 
-    def __init__(self, n_estimators=100, criterion="gini", max_depth=None,
-                 min_samples_split=2, min_samples_leaf=1,
-                 max_features="sqrt", bootstrap=True, oob_score=False,
-                 random_state=None):
-        self.n_estimators = n_estimators
-        self.criterion = criterion
-        self.max_depth = max_depth
-        self.min_samples_split = min_samples_split
-        self.min_samples_leaf = min_samples_leaf
-        self.max_features = max_features
-        self.bootstrap = bootstrap
-        self.oob_score = oob_score
-        self.random_state = random_state
-
     def fit(self, X, y):
         """Grow the forest on ``X`` (n_samples, n_features) and labels
         ``y``."""
         X, y = check_X_y(X, y)
-        self._check_params(X.shape, {"gini", "entropy"})
+        self._check_params()
         self.classes_, y_index = encode_labels(y, min_classes=1)
         rng = check_random_state(self.random_state)
-        self._fit_trees(X, y_index, rng)
+        self._fit_trees(X, y_index, rng, self.classes_)
         if self.oob_score:
             proba, seen = self._oob_average(X)
             self.oob_decision_function_ = proba
             self.oob_score_ = float(np.mean(
                 np.argmax(proba[seen], axis=1) == y_index[seen]))
         return self
-
-    def _setup_tree(self, tree):
-        tree.classes_ = self.classes_
-        tree.n_classes_ = self.classes_.shape[0]
-
-    @staticmethod
-    def _tree_output(tree, X):
-        return tree.tree_.value[tree.tree_.apply(X)]   # (n, n_classes)
 
     def predict_proba(self, X):
         """Mean of the trees' class fractions, (n_samples, n_classes)."""
@@ -209,32 +187,29 @@ class RandomForestRegressor(_BaseForest):
     trees' predictions.
 
     Parameters and attributes are those of ``RandomForestClassifier``
-    except ``criterion="squared_error"``, ``max_features=1.0`` (all
-    features, as scikit-learn) and ``oob_score_`` is the out-of-bag R^2,
-    with ``oob_prediction_``.
+    except the defaults ``criterion='squared_error'`` and
+    ``max_features=1.0`` (all features, as scikit-learn), and that
+    ``oob_score_`` is the out-of-bag R^2, with ``oob_prediction_``.
     """
 
     _tree_class = DecisionTreeRegressor
 
-    def __init__(self, n_estimators=100, criterion="squared_error",
+    def __init__(self, *, n_estimators=100, criterion="squared_error",
                  max_depth=None, min_samples_split=2, min_samples_leaf=1,
                  max_features=1.0, bootstrap=True, oob_score=False,
                  random_state=None):
-        self.n_estimators = n_estimators
-        self.criterion = criterion
-        self.max_depth = max_depth
-        self.min_samples_split = min_samples_split
-        self.min_samples_leaf = min_samples_leaf
-        self.max_features = max_features
-        self.bootstrap = bootstrap
-        self.oob_score = oob_score
-        self.random_state = random_state
+        super().__init__(
+            n_estimators=n_estimators, criterion=criterion,
+            max_depth=max_depth, min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf, max_features=max_features,
+            bootstrap=bootstrap, oob_score=oob_score,
+            random_state=random_state)
 
     def fit(self, X, y):
         """Grow the forest on ``X`` (n_samples, n_features) and real
         targets ``y``."""
         X, y = check_X_y(X, y, y_numeric=True)
-        self._check_params(X.shape, {"squared_error"})
+        self._check_params()
         rng = check_random_state(self.random_state)
         self._fit_trees(X, y, rng)
         if self.oob_score:
@@ -242,10 +217,6 @@ class RandomForestRegressor(_BaseForest):
             self.oob_prediction_ = prediction
             self.oob_score_ = r2_score(y[seen], prediction[seen])
         return self
-
-    @staticmethod
-    def _tree_output(tree, X):
-        return tree.tree_.value[tree.tree_.apply(X)]   # (n,)
 
     def predict(self, X):
         """Mean of the trees' predictions."""

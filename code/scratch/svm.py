@@ -255,9 +255,14 @@ class SVC:
     support_ : ndarray of shape (n_SV,)
         Indices of the support vectors, grouped by class.
     support_vectors_ : ndarray of shape (n_SV, n_features)
-    dual_coef_ : ndarray of shape (n_classes - 1, n_SV)
-        y_s alpha_s of each support vector, one row per other class, in
-        scikit-learn's (libsvm's) layout; one row for two classes.
+    dual_coef_ : ndarray of shape (n_pairs, n_SV)
+        The coefficients y_s alpha_s of eq-svm-decision, one row per pair
+        of classes (in the order of ``itertools.combinations``) and one
+        column per support vector; zero where a support vector takes no
+        part in a pair. With two classes this is scikit-learn's layout;
+        with more, scikit-learn packs the same numbers into
+        n_classes - 1 rows. Unpacked, the decision values of all pairs
+        are one matrix product.
     intercept_ : ndarray of shape (n_pairs,)
         The bias b of eq-svm-bias for each pair of classes.
     n_support_ : ndarray of shape (n_classes,)
@@ -271,7 +276,7 @@ class SVC:
         Only for ``kernel='linear'``: w of eq-svm-w for each pair.
     """
 
-    def __init__(self, C=1.0, kernel="rbf", degree=3, gamma="scale",
+    def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale",
                  coef0=0.0, tol=1e-3, cache_size=200, max_iter=-1,
                  decision_function_shape="ovr"):
         self.C = C
@@ -346,45 +351,8 @@ class SVC:
                                       minlength=len(self.classes_))
         self._sv_sq_norms = np.einsum("ij,ij->i", self.support_vectors_,
                                       self.support_vectors_)
-        self.dual_coef_ = self._pack_dual_coef(coef[:, support])
+        self.dual_coef_ = coef[:, support]  # (n_pairs, n_SV)
         return self
-
-    def _class_slices(self):
-        """Columns of each class's support vectors in support_vectors_."""
-        ends = np.cumsum(self.n_support_)
-        return [slice(end - count, end)
-                for end, count in zip(ends, self.n_support_)]
-
-    def _pair_blocks(self, a, b):
-        """For pair (a, b): ((columns, dual_coef_ row) for class a's and
-        for class b's support vectors), libsvm's layout."""
-        columns = self._class_slices()
-        return ((columns[a], b - 1 if b > a else b),
-                (columns[b], a if a < b else a - 1))
-
-    def _pack_dual_coef(self, coef):
-        """Lay out the (n_pairs, n_SV) pair coefficients as scikit-learn
-        does: column s holds y_s alpha_s of s in its pair with each other
-        class, in row "other class, skipping s's own"."""
-        if self.classes_.shape[0] == 2:
-            return coef  # (1, n_SV)
-        dual_coef = np.zeros((self.classes_.shape[0] - 1, coef.shape[1]))
-        for p, (a, b) in enumerate(self._pairs()):
-            for columns, row in self._pair_blocks(a, b):
-                dual_coef[row, columns] = coef[p, columns]
-        return dual_coef  # (n_classes - 1, n_SV)
-
-    def _pair_decisions(self, K):
-        """eq-svm-decision for every pair, from the kernel block K between
-        some points and all support vectors."""
-        if self.classes_.shape[0] == 2:
-            return K @ self.dual_coef_[0] + self.intercept_[0]  # (rows,)
-        out = np.empty((K.shape[0], self.intercept_.shape[0]))
-        for p, (a, b) in enumerate(self._pairs()):
-            out[:, p] = self.intercept_[p]
-            for columns, row in self._pair_blocks(a, b):
-                out[:, p] += K[:, columns] @ self.dual_coef_[row, columns]
-        return out  # (rows, n_pairs)
 
     @property
     def coef_(self):
@@ -392,21 +360,23 @@ class SVC:
         if self.kernel != "linear":
             raise AttributeError("coef_ exists only for kernel='linear'")
         check_predict_input(self, np.zeros((1, self.n_features_in_)))
-        # w_j = f(e_j) - b: the linear kernel between the unit vectors
-        # e_1..e_d and the support vectors is support_vectors_.T.
-        w = self._pair_decisions(self.support_vectors_.T) - self.intercept_
-        return w.reshape(self.n_features_in_, -1).T  # (n_pairs, d)
+        return self.dual_coef_ @ self.support_vectors_  # (n_pairs, d)
 
     def _ovo_decision(self, X):
+        """eq-svm-decision for every pair: (n,) for two classes, else
+        (n, n_pairs). The kernel block between the points and all support
+        vectors is built a bounded number of rows at a time."""
         X = check_predict_input(self, X)
         params = (self.kernel, self.gamma_, self.degree, self.coef0)
         n_sv = self.support_vectors_.shape[0]
-        blocks = []
+        decision = np.empty((X.shape[0], self.intercept_.shape[0]))
         for rows in chunk_slices(X.shape[0], max(n_sv, 1)):
             K = kernel_matrix(X[rows], self.support_vectors_, *params,
                               B_sq=self._sv_sq_norms)  # (rows, n_SV)
-            blocks.append(self._pair_decisions(K))
-        return np.concatenate(blocks)
+            decision[rows] = K @ self.dual_coef_.T + self.intercept_
+        if self.classes_.shape[0] == 2:
+            return decision[:, 0]
+        return decision  # (n, n_pairs)
 
     def decision_function(self, X):
         """f(x) = sum_s y_s alpha_s k(x_s, x) + b, eq-svm-decision.

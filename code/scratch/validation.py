@@ -106,13 +106,16 @@ def check_scalar(value, name, kind=numbers.Real, low=None, high=None,
     """Check a hyper-parameter's type and range; return it unchanged.
 
     ``kind`` is ``numbers.Integral`` or ``numbers.Real``; booleans are
-    rejected for both, since ``True`` as a count is almost always a slip.
+    rejected for both, since ``True`` as a count is almost always a slip,
+    and so are NaN and infinity, which no setting means.
     """
     if isinstance(value, bool) or not isinstance(value, kind):
         kind_name = "an integer" if kind is numbers.Integral else "a number"
         raise TypeError(
             f"{name} must be {kind_name}, got {value!r} "
             f"({type(value).__name__})")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
     if low is not None and (value < low or
                             (value == low and not low_inclusive)):
         bound = ">=" if low_inclusive else ">"
@@ -121,6 +124,14 @@ def check_scalar(value, name, kind=numbers.Real, low=None, high=None,
                              (value == high and not high_inclusive)):
         bound = "<=" if high_inclusive else "<"
         raise ValueError(f"{name} must be {bound} {high}, got {value!r}")
+    return value
+
+
+def check_bool(value, name):
+    """Check that a switch is True or False (a NumPy bool too); return
+    it. A string such as "False" would otherwise count as true."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
     return value
 
 
@@ -225,3 +236,8 @@ def r2_score(y, y_pred):
     if total_sum == 0.0:
         raise ValueError("R^2 is undefined when y is constant")
     return float(1.0 - np.sum((y - y_pred) ** 2) / total_sum)
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """Warned when an iterative fit stops at its iteration limit before
+    meeting its tolerance: the model is usable but not converged."""
