@@ -40,22 +40,28 @@ def moons_data(n_samples, seed=0):
 
 
 def blobs_data(n_samples, seed=0):
-    X, _ = make_blobs(n_samples=n_samples, centers=5, cluster_std=1.0,
-                      random_state=seed)
+    X, _ = make_blobs(
+        n_samples=n_samples, centers=5, cluster_std=1.0, random_state=seed
+    )
     return noisy(X, 0.05, np.random.default_rng(seed)), BLOBS_EPS
 
 
 def cases():
     for name, make_data, min_samples in (
-            ("two moons", moons_data, MOONS_MIN_SAMPLES),
-            ("five blobs", blobs_data, BLOBS_MIN_SAMPLES)):
+        ("two moons", moons_data, MOONS_MIN_SAMPLES),
+        ("five blobs", blobs_data, BLOBS_MIN_SAMPLES),
+    ):
         X, eps = make_data(20_000)
-        yield (f"DBSCAN {name} + noise 20,000x2",
-               lambda X=X, eps=eps, m=min_samples:
-                   DBSCAN(eps=eps, min_samples=m).fit(X),
-               lambda X=X, eps=eps, m=min_samples:
-                   SkDBSCAN(eps=eps, min_samples=m).fit(X),
-               5.0)
+        yield (
+            f"DBSCAN {name} + noise 20,000x2",
+            lambda X=X, eps=eps, m=min_samples: DBSCAN(
+                eps=eps, min_samples=m
+            ).fit(X),
+            lambda X=X, eps=eps, m=min_samples: SkDBSCAN(
+                eps=eps, min_samples=m
+            ).fit(X),
+            5.0,
+        )
 
 
 def peak_memory(n_samples):
@@ -79,9 +85,13 @@ def peak_memory(n_samples):
 
 
 if __name__ == "__main__":
-    print(f"{'n':>8} {'eps':>8} {'clusters':>9} {'peak MB':>9} "
-          f"{'bytes/sample':>13}")
+    print(
+        f"{'n':>8} {'eps':>8} {'clusters':>9} {'peak MB':>9} "
+        f"{'bytes/sample':>13}"
+    )
     for n in MEMORY_SIZES:
         peak, model = peak_memory(n)
-        print(f"{n:>8} {model.eps:>8.4f} {model.labels_.max() + 1:>9} "
-              f"{peak / 2**20:>9.1f} {peak / n:>13.0f}")
+        print(
+            f"{n:>8} {model.eps:>8.4f} {model.labels_.max() + 1:>9} "
+            f"{peak / 2**20:>9.1f} {peak / n:>13.0f}"
+        )

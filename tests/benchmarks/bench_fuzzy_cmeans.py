@@ -12,9 +12,16 @@ from scratch.fuzzy_cmeans import FuzzyCMeans
 
 
 def cases():
-    X, _ = make_blobs(n_samples=20_000, n_features=2, centers=5,
-                      cluster_std=1.5, random_state=0)
-    yield ("fuzzy c-means m=2 vs k-means (not like for like)",
-           lambda: FuzzyCMeans(n_clusters=5, random_state=0).fit(X),
-           lambda: SkKMeans(n_clusters=5, n_init=1,
-                            random_state=0).fit(X), None)
+    X, _ = make_blobs(
+        n_samples=20_000,
+        n_features=2,
+        centers=5,
+        cluster_std=1.5,
+        random_state=0,
+    )
+    yield (
+        "fuzzy c-means m=2 vs k-means (not like for like)",
+        lambda: FuzzyCMeans(n_clusters=5, random_state=0).fit(X),
+        lambda: SkKMeans(n_clusters=5, n_init=1, random_state=0).fit(X),
+        None,
+    )

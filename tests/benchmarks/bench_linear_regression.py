@@ -13,9 +13,15 @@ def cases():
         X = rng.normal(size=(n_samples, n_features))
         y = X @ rng.normal(size=n_features) + rng.normal(size=n_samples)
         shape = f"{n_samples:,}x{n_features}"
-        yield (f"linear regression OLS fit {shape}",
-               lambda X=X, y=y: LinearRegression().fit(X, y),
-               lambda X=X, y=y: SkLinearRegression().fit(X, y), 1.5)
-        yield (f"linear regression ridge fit {shape}",
-               lambda X=X, y=y: LinearRegression(alpha=1.0).fit(X, y),
-               lambda X=X, y=y: Ridge(alpha=1.0).fit(X, y), 1.5)
+        yield (
+            f"linear regression OLS fit {shape}",
+            lambda X=X, y=y: LinearRegression().fit(X, y),
+            lambda X=X, y=y: SkLinearRegression().fit(X, y),
+            1.5,
+        )
+        yield (
+            f"linear regression ridge fit {shape}",
+            lambda X=X, y=y: LinearRegression(alpha=1.0).fit(X, y),
+            lambda X=X, y=y: Ridge(alpha=1.0).fit(X, y),
+            1.5,
+        )

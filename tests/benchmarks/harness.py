@@ -1,59 +1,57 @@
-"""Side-by-side timing of one of our models against scikit-learn.
+"""The table ``make bench`` prints: each case timed by
+:func:`scratch.timing.compare`, the function the chapters' "Cost" sections
+use, next to the project's speed goal for that case.
 
-The two calls alternate in one process, so that whatever else the machine
-is doing slows both alike, and the summary is the median of the per-round
-ratios. The chapters' "Cost" sections use the same function.
+A target is the largest ratio (our time over the reference's) the project
+accepts for the case; ``None`` means the case is shown for information.
 """
 
-import statistics
-import time
 from dataclasses import dataclass
+
+from scratch.timing import Timing, compare
 
 
 @dataclass
-class Timing:
-    name: str
-    ours_seconds: float      # median wall time of our call
-    sklearn_seconds: float   # median wall time of scikit-learn's call
-    ratio: float             # median of ours / scikit-learn, round by round
-    target: float | None = None  # the ratio the issue asks us to stay under
+class Result:
+    """One benchmark case: its timing and the ratio it should stay under."""
+
+    timing: Timing
+    target: float | None = None
 
     @property
     def verdict(self):
         if self.target is None:
             return ""
-        return "ok" if self.ratio <= self.target else "SLOWER THAN TARGET"
+        if self.timing.ratio <= self.target:
+            return "ok"
+        return "SLOWER THAN TARGET"
 
 
-def _seconds(call):
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
+def run_case(name, ours, reference, target=None, repeats=5):
+    """Time ``ours()`` against ``reference()`` with
+    :func:`scratch.timing.compare` and attach the target."""
+    return Result(compare(name, ours, reference, repeats=repeats), target)
 
 
-def compare(name, ours, sklearn, repeats=5, target=None):
-    """Time ``ours()`` and ``sklearn()`` alternately, after one warm-up
-    call each, and return their medians and the median ratio."""
-    ours()
-    sklearn()
-    ours_times, sklearn_times = [], []
-    for _ in range(repeats):
-        ours_times.append(_seconds(ours))
-        sklearn_times.append(_seconds(sklearn))
-    ratios = [a / b for a, b in zip(ours_times, sklearn_times)]
-    return Timing(name, statistics.median(ours_times),
-                  statistics.median(sklearn_times),
-                  statistics.median(ratios), target)
+HEADER = (
+    f"{'case':<46} {'ours (s)':>10} {'reference (s)':>14} "
+    f"{'ratio':>7} {'target':>7}  verdict"
+)
 
 
-def format_table(timings):
-    """The timings as a plain-text table, one row per case."""
-    header = (f"{'case':<46} {'ours (s)':>10} {'sklearn (s)':>12} "
-              f"{'ratio':>7} {'target':>7}  verdict")
-    rows = [header, "-" * len(header)]
-    for t in timings:
-        target = f"{t.target:.1f}x" if t.target is not None else "-"
-        rows.append(f"{t.name:<46} {t.ours_seconds:>10.4f} "
-                    f"{t.sklearn_seconds:>12.4f} {t.ratio:>6.2f}x "
-                    f"{target:>7}  {t.verdict}")
-    return "\n".join(rows)
+def format_row(result):
+    """One line of the table."""
+    timing = result.timing
+    target = "-" if result.target is None else f"{result.target:.1f}x"
+    return (
+        f"{timing.name:<46} {timing.ours_seconds:>10.4f} "
+        f"{timing.reference_seconds:>14.4f} {timing.ratio:>6.2f}x "
+        f"{target:>7}  {result.verdict}"
+    )
+
+
+def format_table(results):
+    """The results as a plain-text table, one row per case."""
+    return "\n".join(
+        [HEADER, "-" * len(HEADER)] + [format_row(r) for r in results]
+    )
