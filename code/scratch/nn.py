@@ -88,7 +88,9 @@ class Dense(Layer):
 
     def forward(self, x):
         self._x = x  # (..., in_features)
-        return x @ self.params["W"].T + self.params["b"]
+        output = x @ self.params["W"].T  # (..., out_features)
+        output += self.params["b"]
+        return output
 
     def backward(self, grad_output):
         """Weight and bias gradients summed over every leading index,
@@ -107,10 +109,10 @@ class ReLU(Layer):
 
     def forward(self, x):
         self._positive = x > 0
-        return np.where(self._positive, x, 0.0)
+        return np.maximum(x, 0.0)
 
     def backward(self, grad_output):
-        return np.where(self._positive, grad_output, 0.0)
+        return grad_output * self._positive
 
 
 class Tanh(Layer):
@@ -236,6 +238,15 @@ def add_l2_penalty(parameters, alpha, n_samples):
 
 # Optimisers -------------------------------------------------------------
 
+def optimizer_state(store, key, like):
+    """The state array an optimiser keeps under ``key`` (a velocity or a
+    moment), zeros of the parameter's shape on first use; the optimisers
+    then update it in place, without allocating at every step."""
+    if key not in store:
+        store[key] = np.zeros_like(like)
+    return store[key]
+
+
 class SGD:
     """Stochastic gradient descent with momentum (eq-mlp-momentum) and,
     optionally, Nesterov's look-ahead (eq-mlp-nesterov).
@@ -255,14 +266,14 @@ class SGD:
     def step(self, parameters):
         for index, (params, grads) in enumerate(parameters):
             for name, value in params.items():
-                key = (index, name)
-                velocity = self._velocity.get(key, 0.0)
-                velocity = (self.momentum * velocity
-                            - self.learning_rate * grads[name])
-                self._velocity[key] = velocity
+                step = self.learning_rate * grads[name]
+                velocity = optimizer_state(self._velocity, (index, name),
+                                           value)
+                velocity *= self.momentum  # in place: no new arrays
+                velocity -= step
                 if self.nesterov:
-                    value += (self.momentum * velocity
-                              - self.learning_rate * grads[name])
+                    value += self.momentum * velocity
+                    value -= step
                 else:
                     value += velocity
 
@@ -297,13 +308,16 @@ class Adam:
         for index, (params, grads) in enumerate(parameters):
             for name, value in params.items():
                 key, grad = (index, name), grads[name]
-                first = (self.beta_1 * self._first.get(key, 0.0)
-                         + (1.0 - self.beta_1) * grad)
-                second = (self.beta_2 * self._second.get(key, 0.0)
-                          + (1.0 - self.beta_2) * grad ** 2)
-                self._first[key], self._second[key] = first, second
-                value -= step_size * first / (np.sqrt(second)
-                                              + self.epsilon)
+                first = optimizer_state(self._first, key, value)
+                second = optimizer_state(self._second, key, value)
+                # The moving averages, updated in place.
+                first *= self.beta_1
+                first += (1.0 - self.beta_1) * grad
+                second *= self.beta_2
+                second += (1.0 - self.beta_2) * grad ** 2
+                denominator = np.sqrt(second)
+                denominator += self.epsilon
+                value -= step_size * first / denominator
 
 
 def make_optimizer(solver, learning_rate, momentum=0.9, nesterov=True):
