@@ -395,3 +395,10 @@ def test_invalid_hyper_parameters_raise(moons, params, error, message):
 def test_k_distances_rejects_a_bad_k(k):
     with pytest.raises((ValueError, TypeError), match="k must"):
         k_distances(np.ones((10, 2)), k)
+
+
+@pytest.mark.parametrize("algorithm", ["grid", "brute"])
+def test_data_near_the_float_maximum_is_a_clear_error(algorithm):
+    X = np.random.default_rng(0).normal(size=(30, 2)) * 1e307
+    with pytest.raises(ValueError, match="overflow"):
+        DBSCAN(eps=1e307, algorithm=algorithm).fit(X)

@@ -455,3 +455,32 @@ def test_regressor_rejects_classification_criterion():
     X, y = regression_data(n=50)
     with pytest.raises(ValueError, match="criterion"):
         DecisionTreeRegressor(criterion="gini").fit(X, y)
+
+
+@pytest.mark.parametrize("Model", [DecisionTreeClassifier,
+                                   DecisionTreeRegressor])
+@pytest.mark.parametrize("name", ["min_samples_split", "min_samples_leaf",
+                                  "max_features", "max_depth"])
+def test_nan_hyper_parameters_are_a_clear_error(Model, name):
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.raises((ValueError, TypeError), match=name):
+        Model(**{name: float("nan")}).fit(X, np.arange(10) % 2)
+
+
+def test_thresholds_near_the_float_maximum_stay_finite():
+    # Midpoints computed as (a + b) / 2 would overflow to infinity here.
+    top = np.finfo(np.float64).max
+    X = np.array([[top * 0.8], [top * 0.9], [top * 0.95], [top]])
+    y = np.array([0, 0, 1, 1])
+    model = DecisionTreeClassifier().fit(X, y)
+    inner = model.tree_.children_left != -1
+    assert np.all(np.isfinite(model.tree_.threshold[inner]))
+    np.testing.assert_array_equal(model.predict(X), y)
+    threshold = model.tree_.threshold[0]
+    assert top * 0.9 <= threshold < top * 0.95
+
+
+def test_regression_targets_whose_squares_overflow_are_a_clear_error():
+    X = np.arange(10.0).reshape(-1, 1)
+    with pytest.raises(ValueError, match="overflow"):
+        DecisionTreeRegressor().fit(X, np.arange(10) * 1e306)

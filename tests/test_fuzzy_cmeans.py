@@ -315,3 +315,12 @@ def test_memberships_are_finite_on_the_simplex_for_any_distances():
         # the nearest centre always has the largest membership
         assert np.all(sq_dist[np.arange(20), u.argmax(axis=1)]
                       == sq_dist.min(axis=1))
+
+
+def test_data_near_the_float_maximum_is_a_clear_error():
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    with pytest.raises(ValueError, match="overflow"):
+        FuzzyCMeans(n_clusters=2).fit(X * 1e307)
+    model = FuzzyCMeans(n_clusters=2, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="overflow"):
+        model.predict_proba(X * 1e307)

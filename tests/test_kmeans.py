@@ -200,3 +200,13 @@ def test_predict_with_a_different_feature_count_raises(blobs):
     model = KMeans(n_clusters=3, random_state=0).fit(blobs)
     with pytest.raises(ValueError, match="4 features"):
         model.transform(blobs[:, :2])
+
+
+def test_data_near_the_float_maximum_is_a_clear_error():
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    with pytest.raises(ValueError, match="overflow"):
+        KMeans(n_clusters=2).fit(X * 1e307)
+    model = KMeans(n_clusters=2, random_state=0).fit(X)
+    for method in (model.predict, model.transform, model.score):
+        with pytest.raises(ValueError, match="overflow"):
+            method(X * 1e307)

@@ -349,3 +349,28 @@ def test_large_training_set_with_duplicates_matches_sklearn_brute_force():
     reference = SkNeighbors(n_neighbors=7, algorithm="brute").fit(X)
     np.testing.assert_allclose(distances, reference.kneighbors(queries)[0],
                                rtol=1e-9)
+
+
+@pytest.mark.parametrize("Model", [KNeighborsClassifier,
+                                   KNeighborsRegressor])
+def test_data_near_the_float_maximum_is_a_clear_error(Model):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.raises(ValueError, match="overflow"):
+        Model().fit(X * 1e307, y)
+    model = Model().fit(X, y)
+    with pytest.raises(ValueError, match="overflow"):
+        model.predict(X * 1e307)
+
+
+def test_large_but_safe_data_gives_the_same_neighbours_as_sklearn():
+    # 1e150 is near the largest scale whose squared distances still fit
+    # in float64; the neighbours must not change with the scale.
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 2))
+    ours = KNeighborsClassifier(n_neighbors=3).fit(X * 1e150, X[:, 0] > 0)
+    reference = SkNeighbors(n_neighbors=3).fit(X)
+    np.testing.assert_array_equal(
+        ours.kneighbors(X * 1e150, return_distance=False),
+        reference.kneighbors(X, return_distance=False))

@@ -3,6 +3,9 @@
 Each test states a claim of book/supervised/linear_regression.md.
 """
 
+import contextlib
+import signal
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_regression
@@ -11,7 +14,7 @@ from sklearn.linear_model import Ridge
 from sklearn.preprocessing import StandardScaler
 
 from scratch.linear_regression import LinearRegression
-from scratch.validation import NotFittedError
+from scratch.validation import ConvergenceWarning, NotFittedError
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +92,7 @@ def test_eq_gd_step_condition_too_large_a_step_diverges(standardised_data):
     X, y = standardised_data
     X_c = X - X.mean(axis=0)
     lambda_max = np.linalg.eigvalsh(X_c.T @ X_c / len(X)).max()
-    with pytest.warns(RuntimeWarning, match="did not converge"):
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
         model = LinearRegression(solver="gd", learning_rate=2.2 / lambda_max,
                                  max_iter=200).fit(X, y)
     exact = LinearRegression().fit(X, y)
@@ -174,3 +177,52 @@ def test_score_is_sklearns_r2_and_constant_y_is_an_error():
         sk_r2_score(y, model.predict(X)), rel=1e-12)
     with pytest.raises(ValueError, match="R\\^2 is undefined"):
         model.score(X, np.full(60, 3.0))
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Fail, rather than hang, if the body runs longer than ``seconds``."""
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_gradient_descent_on_a_constant_column_matches_lstsq():
+    X = np.full((10, 1), 3.0)
+    y = np.arange(10.0)
+    descent = LinearRegression(solver="gd").fit(X, y)
+    direct = LinearRegression(solver="lstsq").fit(X, y)
+    np.testing.assert_allclose(descent.coef_, direct.coef_, atol=1e-12)
+    assert descent.intercept_ == pytest.approx(y.mean())
+    assert descent.intercept_ == pytest.approx(direct.intercept_)
+
+
+def test_gradient_descent_with_a_constant_and_a_varying_column():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([np.ones(50), rng.normal(size=50)])
+    y = 2.0 * X[:, 1] + 1.0
+    descent = LinearRegression(solver="gd").fit(X, y)
+    reference = SkLinearRegression().fit(X, y)
+    np.testing.assert_allclose(descent.coef_, reference.coef_, atol=1e-8)
+
+
+def test_diverging_gradient_descent_is_a_clear_error(regression_data):
+    X, y = regression_data
+    with time_limit(20), pytest.raises(ValueError, match="diverged"):
+        LinearRegression(solver="gd", learning_rate=1e3).fit(X, y)
+
+
+@pytest.mark.parametrize("name, value", [
+    ("alpha", np.nan), ("alpha", np.inf), ("learning_rate", np.nan),
+    ("learning_rate", np.inf), ("tol", np.nan)])
+def test_non_finite_hyper_parameters_are_refused(name, value):
+    X = np.arange(10.0).reshape(-1, 1)
+    with pytest.raises(ValueError, match="finite"):
+        LinearRegression(solver="gd", **{name: value}).fit(X, X[:, 0])

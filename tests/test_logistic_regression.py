@@ -22,7 +22,7 @@ from scratch.logistic_regression import (
     newton_direction, penalty_weights, sigmoid, softmax)
 
 SOLVERS = ["newton-cholesky", "newton-cg"]
-from scratch.validation import NotFittedError
+from scratch.validation import ConvergenceWarning, NotFittedError
 
 
 @pytest.fixture(scope="module")
@@ -418,7 +418,7 @@ def test_hyper_parameters_are_stored_unchanged():
 
 
 def test_too_few_newton_steps_warn(wine):
-    with pytest.warns(RuntimeWarning, match="raise max_iter"):
+    with pytest.warns(ConvergenceWarning, match="raise max_iter"):
         LogisticRegression(max_iter=1).fit(*wine)
 
 

@@ -221,3 +221,15 @@ def test_bad_hyper_parameters_are_clear_errors(params, error, match):
     X, y = make_classification(50, 4, random_state=0)
     with pytest.raises(error, match=match):
         RandomForestClassifier(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("Model", [RandomForestClassifier,
+                                   RandomForestRegressor])
+@pytest.mark.parametrize("name", ["n_estimators", "min_samples_split",
+                                  "min_samples_leaf", "max_features",
+                                  "max_depth"])
+def test_nan_hyper_parameters_are_a_clear_error(Model, name):
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.raises((ValueError, TypeError), match=name):
+        Model(n_estimators=2, **{name: float("nan")}).fit(
+            X, np.arange(10) % 2)

@@ -1,7 +1,9 @@
 """Tests for scratch.svm: agreement with scikit-learn's SVC (libsvm), the
 KKT conditions at the returned solution, and the bad-input contract."""
 
+import contextlib
 import itertools
+import signal
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from sklearn.metrics.pairwise import pairwise_kernels
 from sklearn.svm import SVC as SklearnSVC
 
 from scratch.svm import SVC, KernelRowCache, kernel_matrix, smo
-from scratch.validation import NotFittedError
+from scratch.validation import ConvergenceWarning, NotFittedError
 
 SETTINGS = [
     dict(kernel="rbf", C=1.0, gamma="scale"),
@@ -234,7 +236,7 @@ def test_separable_data_with_large_C_has_margin_support_vectors():
 
 def test_max_iter_stops_early_with_a_warning(data):
     X_train, y_train, _, _ = data
-    with pytest.warns(RuntimeWarning, match="max_iter"):
+    with pytest.warns(ConvergenceWarning, match="max_iter"):
         model = SVC(max_iter=5).fit(X_train, y_train)
     np.testing.assert_array_equal(model.n_iter_, [5])
 
@@ -404,3 +406,63 @@ def test_predict_with_wrong_feature_count_or_nan_raises(data):
     bad[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         model.decision_function(bad)
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Fail, rather than hang, if the body runs longer than ``seconds``:
+    these inputs once made SMO loop forever."""
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("name", ["tol", "gamma", "coef0", "C"])
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_non_finite_hyper_parameters_are_refused(name, value):
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    with time_limit(10), pytest.raises(ValueError, match="finite"):
+        SVC(**{name: value}).fit(X, [0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("kernel, scale", [("rbf", 1e307),
+                                           ("linear", 1e160),
+                                           ("poly", 1e160)])
+def test_data_whose_kernel_overflows_is_a_clear_error(kernel, scale):
+    X, y = make_classification(n_samples=40, n_features=4,
+                               random_state=0)
+    with time_limit(10), pytest.raises(ValueError, match="overflow"):
+        SVC(kernel=kernel, gamma=1.0).fit(X * scale, y)
+
+
+def test_poly_kernel_overflowing_off_the_diagonal_stops_smo():
+    # Points of equal norm r with coef0 = -gamma r^2: k(x, x) = 0 is
+    # finite, but k(x, -x) = (-2 gamma r^2)^3 overflows to -inf.
+    X = 1e52 * np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    with time_limit(10), pytest.raises(ValueError, match="non-finite"):
+        SVC(kernel="poly", gamma=1.0, coef0=-1e104,
+            degree=3).fit(X, [0, 1, 1, 0])
+
+
+def test_smo_stops_on_non_finite_kernel_rows():
+    class NaNRows:
+        def row(self, i):
+            return np.full(4, np.nan)
+
+    y = np.array([1.0, -1.0, 1.0, -1.0])
+    with time_limit(10), pytest.raises(ValueError, match="non-finite"):
+        smo(NaNRows(), np.ones(4), y, 1.0, 1e-3, -1)
+
+
+def test_predicting_on_overflowing_data_is_a_clear_error(data):
+    X_train, y_train, X_test, _ = data
+    model = SVC(kernel="linear").fit(X_train, y_train)
+    with pytest.raises(ValueError, match="overflow"):
+        model.predict(X_test * 1e160)

@@ -20,8 +20,10 @@ import numpy as np
 
 from .knn import k_nearest
 from .numerics import ragged_arange
-from .validation import (check_array, check_option, check_scalar,
-                         chunk_slices, squared_distances)
+from .validation import (BaseEstimator, ClusterMixin, check_array,
+                         check_magnitude, check_option, check_scalar,
+                         chunk_slices, record_feature_names,
+                         squared_distances)
 
 METRICS = {"euclidean", "manhattan", "chebyshev"}
 ALGORITHMS = {"auto", "grid", "brute"}
@@ -262,7 +264,7 @@ def k_distances(X, k):
     return distances[:, -1]
 
 
-class DBSCAN:
+class DBSCAN(ClusterMixin, BaseEstimator):
     """Density-based spatial clustering of applications with noise.
 
     Parameters
@@ -310,7 +312,8 @@ class DBSCAN:
     def fit(self, X, y=None):
         """Cluster X; ``y`` is ignored. Returns self."""
         self._check_params()
-        X = check_array(X)
+        record_feature_names(self, X)
+        X = check_magnitude(check_array(X))
         n_samples = X.shape[0]
         # each pair of neighbours once, the sample itself not included
         rows, cols = neighbor_pairs(X, float(self.eps), self.metric,
@@ -324,7 +327,3 @@ class DBSCAN:
         self.components_ = X[self.core_sample_indices_].copy()
         self.n_features_in_ = X.shape[1]
         return self
-
-    def fit_predict(self, X, y=None):
-        """Fit and return ``labels_``."""
-        return self.fit(X).labels_

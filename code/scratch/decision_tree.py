@@ -21,10 +21,11 @@ import numbers
 import numpy as np
 
 from .numerics import ragged_arange
-from .validation import (check_array, check_is_fitted, check_option,
+from .validation import (BaseEstimator, ClassifierMixin, RegressorMixin,
+                         check_array, check_is_fitted, check_option,
                          check_predict_input, check_random_state,
                          check_scalar, check_X_y, encode_labels,
-                         r2_score)
+                         record_feature_names)
 
 # Two values closer than this count as equal: no threshold between them.
 FEATURE_THRESHOLD = 1e-7
@@ -173,7 +174,8 @@ def grow_recursive(X, Z, criterion, max_depth=None, min_samples_split=2,
         at = int(np.argmax(score))                  # first of ties
         if score[at] > best_score:                  # ties: lower feature
             best_score = score[at]
-            best = feature, 0.5 * (x_sorted[at] + x_sorted[at + 1])
+            # Halves first: x + x' itself can overflow near float max.
+            best = feature, x_sorted[at] / 2 + x_sorted[at + 1] / 2
     if best is None:
         return node
     feature, threshold = best
@@ -281,7 +283,8 @@ def best_splits(order, values, Z, starts, sizes, totals, features,
     position = np.where(is_best, np.arange(score.shape[0]), score.shape[0])
     at = np.minimum.reduceat(position, node_start)[found]  # first best
     pair = np.searchsorted(pair_start, at, side="right") - 1
-    threshold = 0.5 * (x_sorted[at] + x_sorted[at + 1])
+    # Halves first, since x + x' can overflow near the float maximum.
+    threshold = x_sorted[at] / 2 + x_sorted[at + 1] / 2
     # Rounding can put the midpoint on the right value: use the left one.
     rounded = threshold == x_sorted[at + 1]
     threshold[rounded] = x_sorted[at][rounded]
@@ -450,7 +453,7 @@ def fit_tree(tree, X, y, sample_weight, rng, classes=None, order=None):
     return tree
 
 
-class _BaseDecisionTree:
+class _BaseDecisionTree(BaseEstimator):
     """What the classifier and the regressor share: hyper-parameters and
     their checks, descent, and the tree's summary numbers. Subclasses set
     ``_criteria``, the criteria they accept."""
@@ -541,11 +544,11 @@ def _check_weights(sample_weight, n_samples):
             f"sample_weight has {weight.shape[0]} entries for {n_samples} "
             "samples")
     if np.any(weight < 0) or not np.any(weight > 0):
-        raise ValueError("sample_weight must be >= 0 with a positive sum")
+        raise ValueError("sample_weight must be >= 0 and not all zero")
     return weight
 
 
-class DecisionTreeClassifier(_BaseDecisionTree):
+class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
     """CART classification tree.
 
     Parameters
@@ -578,6 +581,7 @@ class DecisionTreeClassifier(_BaseDecisionTree):
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on ``X`` (n_samples, n_features) and labels
         ``y``; ``sample_weight`` (e.g. bootstrap counts) is optional."""
+        record_feature_names(self, X)
         X, y = check_X_y(X, y)
         classes, y_index = encode_labels(y, min_classes=1)
         weight = _check_weights(sample_weight, X.shape[0])
@@ -606,12 +610,8 @@ class DecisionTreeClassifier(_BaseDecisionTree):
         proba = self.predict_proba(X)               # (n, n_classes)
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def score(self, X, y):
-        """Accuracy on ``(X, y)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
 
-
-class DecisionTreeRegressor(_BaseDecisionTree):
+class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
     """CART regression tree with the squared-error criterion.
 
     Parameters are those of ``DecisionTreeClassifier``, except that
@@ -638,6 +638,7 @@ class DecisionTreeRegressor(_BaseDecisionTree):
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on ``X`` (n_samples, n_features) and real
         targets ``y``."""
+        record_feature_names(self, X)
         X, y = check_X_y(X, y, y_numeric=True)
         weight = _check_weights(sample_weight, X.shape[0])
         return fit_tree(self, X, y, weight,
@@ -646,10 +647,17 @@ class DecisionTreeRegressor(_BaseDecisionTree):
     def _target_columns(self, y, weight):
         """Per-sample columns (w, w y, w y^2) of the centred targets and
         the centre: centring keeps the split search's sums small."""
-        offset = np.average(y, weights=weight)
-        centred = y - offset
-        return np.column_stack([weight, weight * centred,
-                                weight * centred ** 2]), offset
+        with np.errstate(over="ignore", invalid="ignore"):
+            offset = np.average(y, weights=weight)
+            centred = y - offset
+            columns = np.column_stack([weight, weight * centred,
+                                       weight * centred ** 2])
+            finite = np.isfinite(columns.sum(axis=0)).all()
+        if not (finite and np.isfinite(offset)):
+            raise ValueError(
+                "y has values so large that sums of their squares overflow "
+                "float64; rescale y")
+        return columns, offset
 
     def _n_split_columns(self):
         return 2
@@ -658,8 +666,3 @@ class DecisionTreeRegressor(_BaseDecisionTree):
         """The mean training target of each sample's leaf."""
         X = check_predict_input(self, X, "tree_")
         return self.tree_.predict(X)
-
-    def score(self, X, y):
-        """Coefficient of determination R^2 on ``(X, y)``."""
-        X, y = check_X_y(X, y, y_numeric=True)
-        return r2_score(y, self.predict(X))

@@ -13,9 +13,11 @@ import numbers
 import numpy as np
 
 from .kmeans import kmeans_plusplus
-from .validation import (check_array, check_init_centers, check_n_clusters,
-                         check_predict_input, check_random_state,
-                         check_scalar, squared_distances)
+from .validation import (BaseEstimator, ClusterMixin, check_array,
+                         check_magnitude, check_init_centers,
+                         check_n_clusters, check_predict_input,
+                         check_random_state, check_scalar,
+                         record_feature_names, squared_distances)
 
 
 def memberships(sq_distances, m):
@@ -136,7 +138,7 @@ def initial_centers(X, n_clusters, m, init, rng, X_sq=None):
     return centers
 
 
-class FuzzyCMeans:
+class FuzzyCMeans(ClusterMixin, BaseEstimator):
     """Fuzzy c-means clustering.
 
     Parameters
@@ -190,7 +192,8 @@ class FuzzyCMeans:
     def fit(self, X, y=None):
         """Cluster X by alternating optimisation (alg-fcm); ``y`` is
         ignored. Returns self."""
-        X = check_array(X)
+        record_feature_names(self, X)
+        X = check_magnitude(check_array(X))
         init_centers = self._check_params(X)
         rng = check_random_state(self.random_state)
         # Centring first keeps ||x||^2 - 2x.c + ||c||^2 accurate for data
@@ -214,14 +217,10 @@ class FuzzyCMeans:
         self.n_features_in_ = X.shape[1]
         return self
 
-    def fit_predict(self, X, y=None):
-        """Fit and return ``labels_``."""
-        return self.fit(X).labels_
-
     def predict_proba(self, X):
         """Memberships of new samples to the fitted centres
         (eq-fcm-membership); rows sum to one."""
-        X = check_predict_input(self, X)
+        X = check_magnitude(check_predict_input(self, X))
         centers = self.cluster_centers_ - self._offset
         sq_dist = squared_distances(X - self._offset, centers)
         return memberships(sq_dist, float(self.m))

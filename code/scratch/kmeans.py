@@ -10,9 +10,12 @@ import numbers
 
 import numpy as np
 
-from .validation import (check_array, check_init_centers, check_n_clusters,
+from .validation import (BaseEstimator, ClusterMixin, TransformerMixin,
+                         check_array, check_magnitude,
+                         check_init_centers, check_n_clusters,
                          check_predict_input, check_random_state,
-                         check_scalar, chunk_slices, squared_distances)
+                         check_scalar, chunk_slices, record_feature_names,
+                         squared_distances)
 
 
 def assign_labels(X, centers, X_sq=None):
@@ -125,7 +128,7 @@ def lloyd(X, centers, max_iter, tol, X_sq=None):
     return labels, nearest_sq.sum(), centers, iteration
 
 
-class KMeans:
+class KMeans(TransformerMixin, ClusterMixin, BaseEstimator):
     """k-means clustering.
 
     Parameters
@@ -188,7 +191,8 @@ class KMeans:
 
     def fit(self, X, y=None):
         """Cluster X; ``y`` is ignored. Returns self."""
-        X = check_array(X)
+        record_feature_names(self, X)
+        X = check_magnitude(check_array(X))
         init_centers, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
         X_sq = np.einsum("ij,ij->i", X, X)
@@ -205,22 +209,18 @@ class KMeans:
         self.n_features_in_ = X.shape[1]
         return self
 
-    def fit_predict(self, X, y=None):
-        """Fit and return ``labels_``."""
-        return self.fit(X).labels_
-
     def predict(self, X):
         """Index of the nearest centre for each sample (eq-kmeans-assign)."""
-        X = check_predict_input(self, X)
+        X = check_magnitude(check_predict_input(self, X))
         return assign_labels(X, self.cluster_centers_)[0]
 
     def transform(self, X):
         """Euclidean distances to every centre, shape (n, n_clusters)."""
-        X = check_predict_input(self, X)
+        X = check_magnitude(check_predict_input(self, X))
         return np.sqrt(squared_distances(X, self.cluster_centers_))
 
     def score(self, X, y=None):
         """Minus the inertia of X under the fitted centres (higher is
         better, as scikit-learn's convention wants)."""
-        X = check_predict_input(self, X)
+        X = check_magnitude(check_predict_input(self, X))
         return -float(assign_labels(X, self.cluster_centers_)[1].sum())

@@ -23,9 +23,10 @@ import numbers
 
 import numpy as np
 
-from .validation import (check_is_fitted, check_option, check_predict_input,
-                         check_scalar, check_X_y, chunk_slices,
-                         encode_labels, r2_score)
+from .validation import (BaseEstimator, ClassifierMixin, RegressorMixin,
+                         check_is_fitted, check_option, check_predict_input,
+                         check_magnitude, check_scalar, check_X_y,
+                         chunk_slices, encode_labels, record_feature_names)
 
 # Budget, in float64 elements, for one block of query-to-training
 # scores: 2**19 elements are 4 MB. Small blocks stay in the processor's
@@ -204,7 +205,7 @@ def class_votes(neighbour_classes, neighbour_weights, n_classes):
     return votes.reshape(n_query, n_classes)
 
 
-class _KNeighborsBase:
+class _KNeighborsBase(BaseEstimator):
     """What the classifier and the regressor share: storing the training
     set, checking hyper-parameters, and ``kneighbors``."""
 
@@ -221,11 +222,12 @@ class _KNeighborsBase:
         if self.n_neighbors > n_samples:
             raise ValueError(
                 f"n_neighbors={self.n_neighbors} is larger than the "
-                f"number of training samples ({n_samples})")
+                f"number of training samples, n_samples={n_samples}")
 
     def _fit(self, X, y):
         """Check hyper-parameters against the training set and store it."""
         self._check_params(X.shape[0])
+        check_magnitude(X)
         self.X_fit_ = np.ascontiguousarray(X)  # (n_samples, n_features)
         # Squared norms of the training points, reused by every query.
         self.fit_sq_norms_ = np.einsum("ij,ij->i", X, X)
@@ -255,7 +257,8 @@ class _KNeighborsBase:
         """
         check_is_fitted(self, "X_fit_")
         exclude_self = X is None
-        X = self.X_fit_ if exclude_self else check_predict_input(self, X)
+        X = (self.X_fit_ if exclude_self
+             else check_magnitude(check_predict_input(self, X)))
         if n_neighbors is None:
             n_neighbors = self.n_neighbors
         check_scalar(n_neighbors, "n_neighbors", numbers.Integral, low=1)
@@ -277,7 +280,7 @@ class _KNeighborsBase:
         return indices, distance_weights(distances, self.weights)
 
 
-class KNeighborsClassifier(_KNeighborsBase):
+class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
     """k-nearest-neighbours classifier (brute-force search).
 
     Parameters
@@ -308,6 +311,7 @@ class KNeighborsClassifier(_KNeighborsBase):
         A single class is allowed (every prediction is then that class),
         as in scikit-learn.
         """
+        record_feature_names(self, X)
         X, y = check_X_y(X, y)
         self.classes_, self.y_fit_ = encode_labels(y, min_classes=1)
         return self._fit(X, y)
@@ -328,12 +332,8 @@ class KNeighborsClassifier(_KNeighborsBase):
         probabilities = self.predict_proba(X)  # (n_queries, n_classes)
         return self.classes_[np.argmax(probabilities, axis=1)]
 
-    def score(self, X, y):
-        """Accuracy: the fraction of samples predicted correctly."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
 
-
-class KNeighborsRegressor(_KNeighborsBase):
+class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
     """k-nearest-neighbours regressor (brute-force search).
 
     Parameters
@@ -356,6 +356,7 @@ class KNeighborsRegressor(_KNeighborsBase):
 
     def fit(self, X, y):
         """Store the training set; y must be finite numbers."""
+        record_feature_names(self, X)
         X, y = check_X_y(X, y, y_numeric=True)
         self.y_fit_ = y
         return self._fit(X, y)
@@ -365,8 +366,3 @@ class KNeighborsRegressor(_KNeighborsBase):
         indices, weights = self._neighbour_weights(X)
         weighted = np.einsum("qk,qk->q", weights, self.y_fit_[indices])
         return weighted / weights.sum(axis=1)
-
-    def score(self, X, y):
-        """Coefficient of determination R^2 on (X, y)."""
-        X, y = check_X_y(X, y, y_numeric=True)
-        return r2_score(y, self.predict(X))

@@ -15,8 +15,10 @@ import numbers
 import numpy as np
 
 from .numerics import log_sum_exp
-from .validation import (check_option, check_predict_input, check_priors,
-                         check_scalar, check_X_y, encode_labels)
+from .validation import (BaseEstimator, ClassifierMixin, TransformerMixin,
+                         check_magnitude, check_option, check_predict_input,
+                         check_priors, check_scalar, check_X_y,
+                         encode_labels, record_feature_names)
 
 
 def class_means(X, y_index, n_classes):
@@ -106,7 +108,8 @@ def log_softmax(scores):
     return scores - log_sum_exp(scores)[:, None]  # (n_samples, n_classes)
 
 
-class LinearDiscriminantAnalysis:
+class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin,
+                                 BaseEstimator):
     """Linear discriminant analysis, as a classifier and a projection.
 
     Parameters
@@ -172,7 +175,9 @@ class LinearDiscriminantAnalysis:
         Implements eq-lda-mle, eq-lda-whitening, eq-lda-between-svd and
         eq-lda-discriminant.
         """
+        record_feature_names(self, X)
         X, y = check_X_y(X, y, min_samples=2)
+        check_magnitude(X)  # the covariance squares the features
         classes, y_index = encode_labels(y)
         n_samples, n_features = X.shape
         n_classes = len(classes)
@@ -244,11 +249,3 @@ class LinearDiscriminantAnalysis:
         X = check_predict_input(self, X)
         projected = (X - self.xbar_) @ self.scalings_
         return projected[:, :self._n_components]
-
-    def fit_transform(self, X, y):
-        """Fit, then project the training set."""
-        return self.fit(X, y).transform(X)
-
-    def score(self, X, y):
-        """Accuracy: the fraction of samples predicted correctly."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))

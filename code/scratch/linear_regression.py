@@ -13,8 +13,11 @@ import warnings
 
 import numpy as np
 
-from .validation import (check_bool, check_option, check_predict_input,
-                         check_scalar, check_X_y, r2_score)
+from .validation import (BaseEstimator, ConvergenceWarning,
+                         RegressorMixin, check_bool, check_magnitude,
+                         check_option,
+                         check_predict_input, check_scalar, check_X_y,
+                         record_feature_names)
 
 
 def center_data(X, y, fit_intercept):
@@ -95,18 +98,26 @@ def gradient_descent(X, y, alpha, learning_rate, max_iter, tol):
     threshold = tol * max(np.linalg.norm(gradient), np.finfo(float).tiny)
     for step in range(1, max_iter + 1):
         coef -= learning_rate * gradient
-        residual_term = X.T @ (X @ coef) / n_samples
-        gradient = residual_term - Xty + alpha * coef / n_samples
-        if np.linalg.norm(gradient) <= threshold:
+        with np.errstate(over="ignore", invalid="ignore"):
+            residual_term = X.T @ (X @ coef) / n_samples
+            gradient = residual_term - Xty + alpha * coef / n_samples
+            norm = np.linalg.norm(gradient)
+        if not np.isfinite(norm):
+            raise ValueError(
+                f"gradient descent diverged at step {step}: "
+                f"learning_rate={learning_rate!r} is above the stability "
+                "limit 2 / lambda_max (eq-gd-step-condition); lower it or "
+                "leave it None")
+        if norm <= threshold:
             return coef, step
     warnings.warn(
         f"gradient descent did not converge in {max_iter} steps; raise "
-        "max_iter or standardise the features", RuntimeWarning,
+        "max_iter or standardise the features", ConvergenceWarning,
         stacklevel=3)
     return coef, max_iter
 
 
-class LinearRegression:
+class LinearRegression(RegressorMixin, BaseEstimator):
     """Least-squares linear regression with an optional L2 (ridge) penalty.
 
     Minimises ||y - X w - b||^2 + alpha ||w||^2 (eq-ridge-objective); the
@@ -168,7 +179,10 @@ class LinearRegression:
     def fit(self, X, y):
         """Fit the weights and the intercept; returns self."""
         self._check_params()
+        record_feature_names(self, X)
         X, y = check_X_y(X, y, min_samples=2, y_numeric=True)
+        check_magnitude(X)  # X^T X and the residuals square the data
+        check_magnitude(y[:, None], "y")
         X_centred, y_centred, X_mean, y_mean = center_data(
             X, y, self.fit_intercept)
         solver = self.solver
@@ -181,6 +195,11 @@ class LinearRegression:
         elif solver == "cholesky":
             self.coef_ = solve_ridge_normal_equations(
                 X_centred, y_centred, self.alpha)
+        elif not np.any(X_centred) and self.alpha == 0:
+            # Every column constant: the loss does not depend on w (its
+            # Hessian is zero), and w = 0 is the minimum-norm minimiser,
+            # the one lstsq returns. No step size exists to descend with.
+            self.coef_, self.n_iter_ = np.zeros(X.shape[1]), 0
         else:
             learning_rate = self.learning_rate
             if learning_rate is None:
@@ -198,8 +217,3 @@ class LinearRegression:
         """Predictions X w + b (eq-linear-model)."""
         X = check_predict_input(self, X)
         return X @ self.coef_ + self.intercept_
-
-    def score(self, X, y):
-        """Coefficient of determination R^2 (eq-r2) on (X, y)."""
-        X, y = check_X_y(X, y, y_numeric=True)
-        return r2_score(y, self.predict(X))

@@ -22,9 +22,11 @@ import numpy as np
 # shared with every other model through numerics; they stay importable from
 # here under the same names.
 from .numerics import log_sum_exp, sigmoid, softmax  # noqa: F401
-from .validation import (check_bool, check_is_fitted, check_option,
+from .validation import (BaseEstimator, ClassifierMixin,
+                         ConvergenceWarning, check_bool, check_magnitude,
+                         check_option,
                          check_predict_input, check_scalar, check_X_y,
-                         encode_labels)
+                         encode_labels, record_feature_names)
 
 
 def design_matrix(X, fit_intercept):
@@ -261,7 +263,7 @@ def newton_minimise(loss, derivatives, theta, max_iter, tol,
     return theta, max_iter, False
 
 
-class LogisticRegression:
+class LogisticRegression(ClassifierMixin, BaseEstimator):
     """L2-penalised logistic regression, binary or multinomial (softmax).
 
     Minimises 0.5 ||W||^2 + C * sum_i cross-entropy_i with the intercept
@@ -316,7 +318,9 @@ class LogisticRegression:
     def fit(self, X, y):
         """Fit coefficients and intercepts; returns self."""
         self._check_params()
+        record_feature_names(self, X)
         X, y = check_X_y(X, y, min_samples=2)
+        check_magnitude(X)  # the Hessian X^T S X squares the features
         self.classes_, y_index = encode_labels(y, min_classes=2)
         n_samples, n_features = X.shape
         n_classes = len(self.classes_)
@@ -355,7 +359,7 @@ class LogisticRegression:
             warnings.warn(
                 f"Newton's method stopped after {n_iter} steps with the "
                 "gradient above tol; raise max_iter or C, or standardise "
-                "the features", RuntimeWarning, stacklevel=2)
+                "the features", ConvergenceWarning, stacklevel=2)
         if self.fit_intercept:
             self.coef_, self.intercept_ = coef[:, :-1], coef[:, -1]
         else:
@@ -397,9 +401,3 @@ class LogisticRegression:
         if len(self.classes_) == 2:
             return self.classes_[(scores > 0).astype(int)]
         return self.classes_[np.argmax(scores, axis=1)]
-
-    def score(self, X, y):
-        """Accuracy: the fraction of samples predicted correctly."""
-        check_is_fitted(self, "classes_")
-        X, y = check_X_y(X, y)
-        return float(np.mean(self.predict(X) == y))

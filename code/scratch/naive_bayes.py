@@ -13,8 +13,9 @@ import numbers
 import numpy as np
 
 from .numerics import log_sum_exp
-from .validation import (check_predict_input, check_priors, check_scalar,
-                         check_X_y, encode_labels)
+from .validation import (BaseEstimator, ClassifierMixin, check_magnitude,
+                         check_predict_input, check_priors, check_scalar,
+                         check_X_y, encode_labels, record_feature_names)
 
 
 def class_statistics(X, y_index, n_classes):
@@ -63,7 +64,7 @@ def joint_log_likelihood(X, log_priors, means, variances):
     return scores
 
 
-class GaussianNaiveBayes:
+class GaussianNaiveBayes(ClassifierMixin, BaseEstimator):
     """Gaussian naive Bayes classifier.
 
     Parameters
@@ -110,7 +111,9 @@ class GaussianNaiveBayes:
         every feature is constant or ``var_smoothing`` is 0.
         """
         self._check_params()
+        record_feature_names(self, X)
         X, y = check_X_y(X, y)
+        check_magnitude(X)  # variances square the features
         classes, y_index = encode_labels(y)
         n_classes = len(classes)
         counts, means, variances = class_statistics(X, y_index, n_classes)
@@ -138,7 +141,7 @@ class GaussianNaiveBayes:
     def predict_joint_log_proba(self, X):
         """log pi_k + log p(x | y = k), shape (n_samples, n_classes):
         eq-nb-joint-log-likelihood."""
-        X = check_predict_input(self, X)
+        X = check_magnitude(check_predict_input(self, X))
         return joint_log_likelihood(X, np.log(self.class_prior_),
                                     self.theta_, self.var_)
 
@@ -157,7 +160,3 @@ class GaussianNaiveBayes:
         suffices."""
         scores = self.predict_joint_log_proba(X)
         return self.classes_[np.argmax(scores, axis=1)]
-
-    def score(self, X, y):
-        """Accuracy: the fraction of samples predicted correctly."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))

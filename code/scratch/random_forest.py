@@ -12,9 +12,10 @@ import numpy as np
 
 from .decision_tree import (DecisionTreeClassifier, DecisionTreeRegressor,
                             fit_tree)
-from .validation import (check_bool, check_is_fitted, check_predict_input,
+from .validation import (BaseEstimator, ClassifierMixin, RegressorMixin,
+                         check_bool, check_is_fitted, check_predict_input,
                          check_random_state, check_scalar, check_X_y,
-                         encode_labels, r2_score)
+                         encode_labels, r2_score, record_feature_names)
 
 
 def bootstrap_counts(n_samples, rng):
@@ -24,7 +25,7 @@ def bootstrap_counts(n_samples, rng):
     return np.bincount(draws, minlength=n_samples).astype(np.float64)
 
 
-class _BaseForest:
+class _BaseForest(BaseEstimator):
     """Bagging shared by the classifier and the regressor: the
     hyper-parameters (scikit-learn's classifier defaults; the regressor
     changes two), their checks, growing the trees and averaging them."""
@@ -118,7 +119,7 @@ class _BaseForest:
         return mean / mean.sum()
 
 
-class RandomForestClassifier(_BaseForest):
+class RandomForestClassifier(ClassifierMixin, _BaseForest):
     """A forest of CART classification trees.
 
     Parameters
@@ -156,6 +157,7 @@ class RandomForestClassifier(_BaseForest):
     def fit(self, X, y):
         """Grow the forest on ``X`` (n_samples, n_features) and labels
         ``y``."""
+        record_feature_names(self, X)
         X, y = check_X_y(X, y)
         self._check_params()
         self.classes_, y_index = encode_labels(y, min_classes=1)
@@ -177,12 +179,8 @@ class RandomForestClassifier(_BaseForest):
         proba = self.predict_proba(X)               # (n, n_classes)
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def score(self, X, y):
-        """Accuracy on ``(X, y)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
 
-
-class RandomForestRegressor(_BaseForest):
+class RandomForestRegressor(RegressorMixin, _BaseForest):
     """A forest of CART regression trees; it predicts the mean of the
     trees' predictions.
 
@@ -208,6 +206,7 @@ class RandomForestRegressor(_BaseForest):
     def fit(self, X, y):
         """Grow the forest on ``X`` (n_samples, n_features) and real
         targets ``y``."""
+        record_feature_names(self, X)
         X, y = check_X_y(X, y, y_numeric=True)
         self._check_params()
         rng = check_random_state(self.random_state)
@@ -221,8 +220,3 @@ class RandomForestRegressor(_BaseForest):
     def predict(self, X):
         """Mean of the trees' predictions."""
         return self._average(X)
-
-    def score(self, X, y):
-        """Coefficient of determination R^2 on ``(X, y)``."""
-        X, y = check_X_y(X, y, y_numeric=True)
-        return r2_score(y, self.predict(X))

@@ -17,9 +17,11 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .validation import (check_option, check_predict_input, check_scalar,
+from .validation import (BaseEstimator, ClassifierMixin,
+                         ConvergenceWarning, check_magnitude,
+                         check_option, check_predict_input, check_scalar,
                          check_X_y, chunk_slices, encode_labels,
-                         squared_distances)
+                         record_feature_names, squared_distances)
 
 KERNELS = ("linear", "poly", "rbf")
 TAU = 1e-12  # curvature floor: duplicate points give kappa = 0
@@ -147,11 +149,17 @@ def smo(cache, k_diag, y, C, tol, max_iter):
                                                      cache)
         if g_max - g_min < tol:  # eq-svm-gap
             break
+        if not np.isfinite(g_max - g_min):
+            # NaN or infinity never falls below tol: stop, do not loop.
+            raise ValueError(
+                "SMO reached non-finite values (kernel values overflow "
+                "float64); rescale the features, e.g. standardise them, "
+                "or lower gamma, coef0 or degree")
         if n_iter == max_iter:
             warnings.warn(
                 f"SMO stopped after max_iter={max_iter} steps with KKT "
                 f"gap {g_max - g_min:.3g} > tol={tol}; increase max_iter",
-                RuntimeWarning, stacklevel=3)
+                ConvergenceWarning, stacklevel=3)
             break
         K_j = cache.row(j)  # (n,)
         delta, hit_i, hit_j = step_length(i, j, alpha, y, g, k_diag,
@@ -189,9 +197,16 @@ def fit_binary(X, y_sign, kernel_params, C, tol, max_iter, cache_size):
     """
     capacity = cache_size * 2**20 / (8 * X.shape[0])
     cache = KernelRowCache(X, *kernel_params, capacity=capacity)
-    k_diag = kernel_diagonal(X, *kernel_params)  # (n,)
-    alpha, g, n_iter, g_max, g_min = smo(cache, k_diag, y_sign, C, tol,
-                                         max_iter)
+    with np.errstate(over="ignore"):
+        k_diag = kernel_diagonal(X, *kernel_params)  # (n,)
+    if not np.all(np.isfinite(k_diag)):
+        raise ValueError(
+            "kernel values k(x, x) overflow float64; rescale the features "
+            "(standardise them, say) or lower gamma, coef0 or degree")
+    # Overflowing kernel values end SMO with a clear error of its own.
+    with np.errstate(over="ignore", invalid="ignore"):
+        alpha, g, n_iter, g_max, g_min = smo(cache, k_diag, y_sign, C,
+                                             tol, max_iter)
     return y_sign * alpha, intercept(alpha, g, C, g_max, g_min), n_iter
 
 
@@ -220,7 +235,7 @@ def ovr_from_ovo(decision, n_classes):
     return ovo_votes(decision, n_classes) + squeezed  # (n, n_classes)
 
 
-class SVC:
+class SVC(ClassifierMixin, BaseEstimator):
     """Support vector classifier trained by SMO; one-vs-one for more than
     two classes.
 
@@ -327,7 +342,9 @@ class SVC:
         """Solve eq-svm-dual by SMO for each pair of classes
         (eq-svm-ovo-vote) and keep the support vectors."""
         self._check_params()
+        record_feature_names(self, X)
         X, y = check_X_y(X, y, min_samples=2)
+        check_magnitude(X)
         self.classes_, y_index = encode_labels(y, min_classes=2)
         self.n_features_in_ = X.shape[1]
         self.gamma_ = self._resolve_gamma(X)
@@ -366,14 +383,19 @@ class SVC:
         """eq-svm-decision for every pair: (n,) for two classes, else
         (n, n_pairs). The kernel block between the points and all support
         vectors is built a bounded number of rows at a time."""
-        X = check_predict_input(self, X)
+        X = check_magnitude(check_predict_input(self, X))
         params = (self.kernel, self.gamma_, self.degree, self.coef0)
         n_sv = self.support_vectors_.shape[0]
         decision = np.empty((X.shape[0], self.intercept_.shape[0]))
         for rows in chunk_slices(X.shape[0], max(n_sv, 1)):
-            K = kernel_matrix(X[rows], self.support_vectors_, *params,
-                              B_sq=self._sv_sq_norms)  # (rows, n_SV)
-            decision[rows] = K @ self.dual_coef_.T + self.intercept_
+            with np.errstate(over="ignore", invalid="ignore"):
+                K = kernel_matrix(X[rows], self.support_vectors_, *params,
+                                  B_sq=self._sv_sq_norms)  # (rows, n_SV)
+                decision[rows] = K @ self.dual_coef_.T + self.intercept_
+        if not np.all(np.isfinite(decision)):
+            raise ValueError(
+                "decision values overflow float64: X's values are too "
+                "large for the kernel; rescale X as the training data were")
         if self.classes_.shape[0] == 2:
             return decision[:, 0]
         return decision  # (n, n_pairs)
@@ -397,7 +419,3 @@ class SVC:
             return self.classes_[(decision > 0).astype(int)]
         votes = ovo_votes(decision, self.classes_.shape[0])
         return self.classes_[np.argmax(votes, axis=1)]  # first of ties
-
-    def score(self, X, y):
-        """Mean accuracy of ``predict(X)`` against ``y``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
