@@ -60,7 +60,7 @@ def direct_conv(x, weights, bias, stride, padding):
     n, channels, height, width = x.shape
     out_channels, _, kh, kw = weights.shape
     padded = np.zeros((n, channels, height + 2 * ph, width + 2 * pw))
-    padded[:, :, ph:ph + height, pw:pw + width] = x
+    padded[:, :, ph : ph + height, pw : pw + width] = x
     row_starts = range(0, padded.shape[2] - kh + 1, sh)
     col_starts = range(0, padded.shape[3] - kw + 1, sw)
     out = np.zeros((n, out_channels, len(row_starts), len(col_starts)))
@@ -68,19 +68,21 @@ def direct_conv(x, weights, bias, stride, padding):
         for o in range(out_channels):
             for u, r in enumerate(row_starts):
                 for v, c in enumerate(col_starts):
-                    window = padded[i, :, r:r + kh, c:c + kw]
+                    window = padded[i, :, r : r + kh, c : c + kw]
                     out[i, o, u, v] = np.sum(window * weights[o]) + bias[o]
     return out
 
 
 def fits(size, kernel, padding):
-    return all(s + 2 * p >= k for s, k, p in zip(size, pair(kernel),
-                                                 pair(padding)))
+    return all(
+        s + 2 * p >= k for s, k, p in zip(size, pair(kernel), pair(padding))
+    )
 
 
 @pytest.mark.parametrize("size, kernel, stride, padding", GRID)
 def test_eq_cnn_output_size_and_eq_cnn_conv_match_a_direct_loop(
-        size, kernel, stride, padding):
+    size, kernel, stride, padding
+):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(2, 2) + size)
     layer = Conv2D(2, 3, kernel, stride, padding, random_state=1)
@@ -89,10 +91,13 @@ def test_eq_cnn_output_size_and_eq_cnn_conv_match_a_direct_loop(
         with pytest.raises(ValueError, match="smaller than the kernel"):
             layer.forward(x)
         return
-    expected = direct_conv(x, layer.params["W"], layer.params["b"], stride,
-                           padding)
-    predicted = tuple(conv_output_size(s, k, t, p) for s, k, t, p in zip(
-        size, pair(kernel), pair(stride), pair(padding)))
+    expected = direct_conv(
+        x, layer.params["W"], layer.params["b"], stride, padding
+    )
+    predicted = tuple(
+        conv_output_size(s, k, t, p)
+        for s, k, t, p in zip(size, pair(kernel), pair(stride), pair(padding))
+    )
     assert expected.shape[2:] == predicted
     np.testing.assert_allclose(layer.forward(x), expected, atol=1e-12)
 
@@ -106,11 +111,18 @@ def test_eq_cnn_output_size_and_eq_cnn_conv_match_torch_on_the_grid():
         x = rng.normal(size=(2, 2) + size)
         layer = Conv2D(2, 3, kernel, stride, padding, random_state=1)
         expected = torch.nn.functional.conv2d(
-            torch.from_numpy(x), torch.from_numpy(layer.params["W"]),
-            torch.from_numpy(layer.params["b"]), stride, padding).numpy()
-        predicted = tuple(conv_output_size(s, k, t, p) for s, k, t, p in
-                          zip(size, pair(kernel), pair(stride),
-                              pair(padding)))
+            torch.from_numpy(x),
+            torch.from_numpy(layer.params["W"]),
+            torch.from_numpy(layer.params["b"]),
+            stride,
+            padding,
+        ).numpy()
+        predicted = tuple(
+            conv_output_size(s, k, t, p)
+            for s, k, t, p in zip(
+                size, pair(kernel), pair(stride), pair(padding)
+            )
+        )
         assert expected.shape[2:] == predicted
         np.testing.assert_allclose(layer.forward(x), expected, atol=1e-12)
 
@@ -135,8 +147,9 @@ def linear_loss(layer, x, weights_out):
 def test_eq_cnn_grads_of_conv2d_match_finite_differences(case):
     in_channels, out_channels, kernel, stride, padding, size = case
     rng = np.random.default_rng(1)
-    layer = Conv2D(in_channels, out_channels, kernel, stride, padding,
-                   random_state=2)
+    layer = Conv2D(
+        in_channels, out_channels, kernel, stride, padding, random_state=2
+    )
     layer.params["b"] = rng.normal(size=out_channels)
     x = rng.normal(size=(2, in_channels) + size)
     weights_out = rng.normal(size=layer.forward(x).shape)
@@ -160,33 +173,41 @@ def test_eq_cnn_grad_input_is_a_full_convolution_with_the_kernel():
     grad_x = layer.backward(grad_output)
     kernel = layer.params["W"][0, 0]
     np.testing.assert_allclose(
-        grad_x[0, 0], convolve2d(grad_output[0, 0], kernel, mode="full"),
-        atol=1e-12)
+        grad_x[0, 0],
+        convolve2d(grad_output[0, 0], kernel, mode="full"),
+        atol=1e-12,
+    )
     np.testing.assert_allclose(
         layer.grads["W"][0, 0],
-        correlate2d(x[0, 0], grad_output[0, 0], mode="valid"), atol=1e-12)
+        correlate2d(x[0, 0], grad_output[0, 0], mode="valid"),
+        atol=1e-12,
+    )
 
 
 def test_conv_input_gradient_sums_over_output_channels():
     rng = np.random.default_rng(4)
     weights = rng.normal(size=(3, 2, 3, 3))
     grad_output = rng.normal(size=(1, 3, 4, 4))
-    grad_x = conv_input_gradient(grad_output, weights, (1, 1), (0, 0),
-                                 (6, 6))
+    grad_x = conv_input_gradient(grad_output, weights, (1, 1), (0, 0), (6, 6))
     for channel in range(2):
-        expected = sum(convolve2d(grad_output[0, o], weights[o, channel],
-                                  mode="full") for o in range(3))
-        np.testing.assert_allclose(grad_x[0, channel], expected,
-                                   atol=1e-12)
+        expected = sum(
+            convolve2d(grad_output[0, o], weights[o, channel], mode="full")
+            for o in range(3)
+        )
+        np.testing.assert_allclose(grad_x[0, channel], expected, atol=1e-12)
 
 
-POOL_CASES = [(2, None, (6, 6)), (2, None, (5, 7)), (3, 1, (5, 6)),
-              (3, 2, (7, 7)), ((2, 3), (1, 2), (5, 7))]
+POOL_CASES = [
+    (2, None, (6, 6)),
+    (2, None, (5, 7)),
+    (3, 1, (5, 6)),
+    (3, 2, (7, 7)),
+    ((2, 3), (1, 2), (5, 7)),
+]
 
 
 @pytest.mark.parametrize("kernel, stride, size", POOL_CASES)
-def test_eq_cnn_maxpool_grad_matches_finite_differences(kernel, stride,
-                                                        size):
+def test_eq_cnn_maxpool_grad_matches_finite_differences(kernel, stride, size):
     rng = np.random.default_rng(5)
     layer = MaxPool2D(kernel, stride)
     x = rng.normal(size=(2, 3) + size)  # distinct values: no ties
@@ -204,17 +225,17 @@ def test_eq_cnn_maxpool_is_the_window_maximum(kernel, stride, size):
     (sh, sw) = pair(kernel if stride is None else stride)
     out = MaxPool2D(kernel, stride).forward(x)
     for u, v in itertools.product(range(out.shape[2]), range(out.shape[3])):
-        window = x[:, :, u * sh:u * sh + kh, v * sw:v * sw + kw]
-        np.testing.assert_array_equal(out[:, :, u, v],
-                                      window.max(axis=(2, 3)))
+        window = x[:, :, u * sh : u * sh + kh, v * sw : v * sw + kw]
+        np.testing.assert_array_equal(out[:, :, u, v], window.max(axis=(2, 3)))
 
 
 def test_eq_cnn_maxpool_grad_routes_everything_to_the_argmax():
     x = np.array([[[[1.0, 5.0], [2.0, 3.0]]]])
     layer = MaxPool2D(2)
     assert layer.forward(x).item() == 5.0
-    np.testing.assert_array_equal(layer.backward(np.array([[[[7.0]]]])),
-                                  [[[[0.0, 7.0], [0.0, 0.0]]]])
+    np.testing.assert_array_equal(
+        layer.backward(np.array([[[[7.0]]]])), [[[[0.0, 7.0], [0.0, 0.0]]]]
+    )
 
 
 def test_flatten_keeps_torchs_order_and_round_trips():
@@ -230,29 +251,34 @@ def test_conv2d_values_and_every_gradient_match_torch(case):
     torch = pytest.importorskip("torch")
     in_channels, out_channels, kernel, stride, padding, size = case
     rng = np.random.default_rng(7)
-    layer = Conv2D(in_channels, out_channels, kernel, stride, padding,
-                   random_state=3)
+    layer = Conv2D(
+        in_channels, out_channels, kernel, stride, padding, random_state=3
+    )
     layer.params["b"] = rng.normal(size=out_channels)
     x = rng.normal(size=(3, in_channels) + size)
     output = layer.forward(x)
     grad_output = rng.normal(size=output.shape)
     grad_x = layer.backward(grad_output)
 
-    module = torch.nn.Conv2d(in_channels, out_channels, kernel, stride,
-                             padding, dtype=torch.float64)
+    module = torch.nn.Conv2d(
+        in_channels, out_channels, kernel, stride, padding, dtype=torch.float64
+    )
     with torch.no_grad():
         module.weight.copy_(torch.from_numpy(layer.params["W"]))
         module.bias.copy_(torch.from_numpy(layer.params["b"]))
     x_torch = torch.from_numpy(x).requires_grad_()
     output_torch = module(x_torch)
     output_torch.backward(torch.from_numpy(grad_output))
-    np.testing.assert_allclose(output, output_torch.detach().numpy(),
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        output, output_torch.detach().numpy(), atol=1e-8
+    )
     np.testing.assert_allclose(grad_x, x_torch.grad.numpy(), atol=1e-8)
-    np.testing.assert_allclose(layer.grads["W"], module.weight.grad.numpy(),
-                               atol=1e-8)
-    np.testing.assert_allclose(layer.grads["b"], module.bias.grad.numpy(),
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        layer.grads["W"], module.weight.grad.numpy(), atol=1e-8
+    )
+    np.testing.assert_allclose(
+        layer.grads["b"], module.bias.grad.numpy(), atol=1e-8
+    )
 
 
 @pytest.mark.parametrize("kernel, stride, size", POOL_CASES)
@@ -267,8 +293,9 @@ def test_maxpool2d_values_and_gradient_match_torch(kernel, stride, size):
     x_torch = torch.from_numpy(x).requires_grad_()
     output_torch = torch.nn.functional.max_pool2d(x_torch, kernel, stride)
     output_torch.backward(torch.from_numpy(grad_output))
-    np.testing.assert_allclose(output, output_torch.detach().numpy(),
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        output, output_torch.detach().numpy(), atol=1e-8
+    )
     np.testing.assert_allclose(grad_x, x_torch.grad.numpy(), atol=1e-8)
 
 
@@ -279,15 +306,24 @@ def test_im2col_memory_is_n_positions_times_window_size_floats():
     assert cols.nbytes == 8 * (64 * 16 * 16) * (8 * 3 * 3)
 
 
-@pytest.mark.parametrize("kernels, strides", [
-    ([3, 3], [1, 1]), ([3, 3], [2, 1]), ([5, 3, 3], [1, 2, 1]),
-    ([2, 3], [2, 1])])
-def test_eq_cnn_receptive_field_is_the_input_gradients_support(kernels,
-                                                                strides):
+@pytest.mark.parametrize(
+    "kernels, strides",
+    [
+        ([3, 3], [1, 1]),
+        ([3, 3], [2, 1]),
+        ([5, 3, 3], [1, 2, 1]),
+        ([2, 3], [2, 1]),
+    ],
+)
+def test_eq_cnn_receptive_field_is_the_input_gradients_support(
+    kernels, strides
+):
     # Linear convolutions with random weights: one output's gradient is
     # non-zero exactly on its receptive field.
-    layers = [Conv2D(1, 1, k, s, random_state=i)
-              for i, (k, s) in enumerate(zip(kernels, strides))]
+    layers = [
+        Conv2D(1, 1, k, s, random_state=i)
+        for i, (k, s) in enumerate(zip(kernels, strides))
+    ]
     network = Sequential(layers)
     x = np.zeros((1, 1, 24, 24))
     output = network.forward(x)
@@ -316,8 +352,9 @@ def test_whole_network_gradient_matches_finite_differences():
     X, y = small_images(8)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = CNNClassifier(filters=(2, 3), hidden_layer_sizes=(4,),
-                              max_iter=2, random_state=0).fit(X, y)
+        model = CNNClassifier(
+            filters=(2, 3), hidden_layer_sizes=(4,), max_iter=2, random_state=0
+        ).fit(X, y)
     network, loss = model.network_, SoftmaxCrossEntropy()
 
     def objective():
@@ -335,8 +372,9 @@ def test_whole_network_gradient_matches_finite_differences():
 def test_fit_learns_and_accepts_any_labels():
     X, y = small_images(80)
     names = np.array(["top", "bottom"])[y]
-    model = CNNClassifier(filters=(4,), max_iter=20, learning_rate_init=0.01,
-                          random_state=0).fit(X, names)
+    model = CNNClassifier(
+        filters=(4,), max_iter=20, learning_rate_init=0.01, random_state=0
+    ).fit(X, names)
     np.testing.assert_array_equal(model.classes_, ["bottom", "top"])
     assert model.score(X, names) > 0.95
     probabilities = model.predict_proba(X)
@@ -349,12 +387,11 @@ def test_fit_learns_and_accepts_any_labels():
 @pytest.mark.filterwarnings("ignore::scratch.validation.ConvergenceWarning")
 def test_same_random_state_gives_the_same_model():
     X, y = small_images(40)
-    first = CNNClassifier(filters=(4,), max_iter=3,
-                          random_state=5).fit(X, y)
-    second = CNNClassifier(filters=(4,), max_iter=3,
-                           random_state=5).fit(X, y)
-    np.testing.assert_array_equal(first.decision_function(X),
-                                  second.decision_function(X))
+    first = CNNClassifier(filters=(4,), max_iter=3, random_state=5).fit(X, y)
+    second = CNNClassifier(filters=(4,), max_iter=3, random_state=5).fit(X, y)
+    np.testing.assert_array_equal(
+        first.decision_function(X), second.decision_function(X)
+    )
     assert first.loss_curve_ == second.loss_curve_
 
 
@@ -363,12 +400,16 @@ def test_stopping_rule_counts_epochs_as_sklearns_mlp_does():
     # first epoch plus n_iter_no_change + 1 epochs without progress.
     X, y = small_images(40)
     for patience in (1, 3):
-        ours = CNNClassifier(filters=(2,), tol=1e9,
-                             n_iter_no_change=patience, max_iter=50,
-                             random_state=0).fit(X, y)
-        theirs = SkMLPClassifier(tol=1e9, n_iter_no_change=patience,
-                                 max_iter=50, random_state=0).fit(
-                                     X.reshape(len(X), -1), y)
+        ours = CNNClassifier(
+            filters=(2,),
+            tol=1e9,
+            n_iter_no_change=patience,
+            max_iter=50,
+            random_state=0,
+        ).fit(X, y)
+        theirs = SkMLPClassifier(
+            tol=1e9, n_iter_no_change=patience, max_iter=50, random_state=0
+        ).fit(X.reshape(len(X), -1), y)
         assert ours.n_iter_ == theirs.n_iter_
 
 
@@ -380,14 +421,18 @@ def test_global_pooling_is_invariant_to_shifts_by_the_total_stride():
     rng = np.random.default_rng(9)
     canvas = np.zeros((20, 1, 24, 24))
     canvas[:, :, 8:12, 8:12] = rng.normal(size=(20, 1, 4, 4))
-    model = CNNClassifier(global_pooling=True, max_iter=2,
-                          random_state=0).fit(canvas, np.arange(20) % 2)
+    model = CNNClassifier(global_pooling=True, max_iter=2, random_state=0).fit(
+        canvas, np.arange(20) % 2
+    )
     assert model.network_.layers[-3].kernel_size == (6, 6)  # 24 / 2 / 2
     # Far enough from the borders, where the zero padding of the second
     # convolution differs from its input's background.
     moved = np.roll(canvas, (4, 4), axis=(2, 3))
-    np.testing.assert_allclose(model.decision_function(moved),
-                               model.decision_function(canvas), atol=1e-12)
+    np.testing.assert_allclose(
+        model.decision_function(moved),
+        model.decision_function(canvas),
+        atol=1e-12,
+    )
 
 
 def test_max_iter_before_the_loss_settles_warns():
@@ -400,7 +445,8 @@ def test_max_iter_before_the_loss_settles_warns():
 def digits_split():
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
-        X / 16.0, y, test_size=0.25, stratify=y, random_state=0)
+        X / 16.0, y, test_size=0.25, stratify=y, random_state=0
+    )
     return X_train, X_test, y_train, y_test
 
 
@@ -415,24 +461,31 @@ def shift_images(images, pixels, axis):
 
 
 def test_cnn_reaches_98_percent_on_digits_and_beats_an_mlp_when_shifted(
-        digits_split):
+    digits_split,
+):
     X_train, X_test, y_train, y_test = digits_split
     images_train = X_train.reshape(-1, 1, 8, 8)
     images_test = X_test.reshape(-1, 1, 8, 8)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cnn = CNNClassifier(random_state=0).fit(images_train, y_train)
-        mlp = SkMLPClassifier(hidden_layer_sizes=(81,), batch_size=32,
-                              learning_rate_init=0.003, max_iter=cnn.n_iter_,
-                              random_state=0).fit(X_train, y_train)
+        mlp = SkMLPClassifier(
+            hidden_layer_sizes=(81,),
+            batch_size=32,
+            learning_rate_init=0.003,
+            max_iter=cnn.n_iter_,
+            random_state=0,
+        ).fit(X_train, y_train)
     assert cnn.score(images_test, y_test) >= 0.98
     for pixels, axis in [(1, 2), (-1, 2), (1, 3), (-1, 3)]:
         shifted = shift_images(images_test, pixels, axis)
-        assert (cnn.score(shifted, y_test)
-                > mlp.score(shifted.reshape(len(shifted), -1), y_test))
+        assert cnn.score(shifted, y_test) > mlp.score(
+            shifted.reshape(len(shifted), -1), y_test
+        )
 
 
 # Bad input ---------------------------------------------------------------
+
 
 def test_layers_reject_bad_input_clearly():
     conv = Conv2D(2, 3, 3)
@@ -454,14 +507,24 @@ def test_layers_reject_bad_input_clearly():
         conv_output_size(2, 5, 1, 1)
 
 
-@pytest.mark.parametrize("settings, error", [
-    ({"in_channels": 0}, ValueError), ({"kernel_size": (3, 0)}, ValueError),
-    ({"stride": 0}, ValueError), ({"padding": -1}, ValueError),
-    ({"kernel_size": (1, 2, 3)}, ValueError), ({"kernel_size": 2.5},
-                                                TypeError)])
+@pytest.mark.parametrize(
+    "settings, error",
+    [
+        ({"in_channels": 0}, ValueError),
+        ({"kernel_size": (3, 0)}, ValueError),
+        ({"stride": 0}, ValueError),
+        ({"padding": -1}, ValueError),
+        ({"kernel_size": (1, 2, 3)}, ValueError),
+        ({"kernel_size": 2.5}, TypeError),
+    ],
+)
 def test_conv2d_rejects_bad_settings(settings, error):
-    arguments = {"in_channels": 1, "out_channels": 2, "kernel_size": 3,
-                 **settings}
+    arguments = {
+        "in_channels": 1,
+        "out_channels": 2,
+        "kernel_size": 3,
+        **settings,
+    }
     with pytest.raises(error):
         Conv2D(**arguments)
 
@@ -498,12 +561,24 @@ def test_classifier_rejects_bad_input_clearly():
         model.predict(X_nan)
 
 
-@pytest.mark.parametrize("settings", [
-    {"filters": 8}, {"filters": (8, 0)}, {"kernel_size": 2},
-    {"pool_size": 0}, {"solver": "lbfgs"}, {"learning_rate_init": 0.0},
-    {"batch_size": 0}, {"max_iter": 0}, {"alpha": -1.0}, {"tol": -1.0},
-    {"n_iter_no_change": 0}, {"hidden_layer_sizes": (0,)},
-    {"global_pooling": "yes"}])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"filters": 8},
+        {"filters": (8, 0)},
+        {"kernel_size": 2},
+        {"pool_size": 0},
+        {"solver": "lbfgs"},
+        {"learning_rate_init": 0.0},
+        {"batch_size": 0},
+        {"max_iter": 0},
+        {"alpha": -1.0},
+        {"tol": -1.0},
+        {"n_iter_no_change": 0},
+        {"hidden_layer_sizes": (0,)},
+        {"global_pooling": "yes"},
+    ],
+)
 def test_classifier_rejects_bad_hyper_parameters_at_fit(settings):
     X, y = small_images(10)
     model = CNNClassifier(**settings)  # stored unchecked, as in sklearn

@@ -11,8 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from scratch.lstm import (LSTM, LSTMClassifier, LSTMLanguageModel,
-                          LSTMRegressor)
+from scratch.lstm import LSTM, LSTMClassifier, LSTMLanguageModel, LSTMRegressor
 from scratch.nn import SquaredError, numerical_gradient, relative_error
 from scratch.validation import ConvergenceWarning, NotFittedError
 
@@ -59,10 +58,10 @@ def test_eq_lstm_grad_params_match_finite_differences(setting):
 
 
 def test_eq_lstm_grad_hidden_inputs_and_state_match_finite_differences(
-        setting):
+    setting,
+):
     layer, x, h0, c0, weights = setting
-    grad_x, grad_h0, grad_c0 = analytic_gradients(layer, x, h0, c0,
-                                                  weights)
+    grad_x, grad_h0, grad_c0 = analytic_gradients(layer, x, h0, c0, weights)
 
     def loss():
         return np.sum(weights * layer.forward(x, (h0, c0)))
@@ -87,11 +86,11 @@ def test_eq_lstm_cell_closed_form_with_constant_gates():
     steps = 9
     outputs = layer.forward(np.ones((1, steps, 2)), (np.zeros((1, 3)), c0))
     t = np.arange(1, steps + 1)[:, None]
-    expected_c = f ** t * c0 + i * g * (1 - f ** t) / (1 - f)
-    np.testing.assert_allclose(outputs[0], o * np.tanh(expected_c),
-                               rtol=1e-12)
-    np.testing.assert_allclose(layer.final_state[1], expected_c[-1:],
-                               rtol=1e-12)
+    expected_c = f**t * c0 + i * g * (1 - f**t) / (1 - f)
+    np.testing.assert_allclose(outputs[0], o * np.tanh(expected_c), rtol=1e-12)
+    np.testing.assert_allclose(
+        layer.final_state[1], expected_c[-1:], rtol=1e-12
+    )
 
 
 def test_final_state_carries_a_split_sequence_on(setting):
@@ -102,8 +101,9 @@ def test_final_state_carries_a_split_sequence_on(setting):
     whole_final = layer.final_state
     first = layer.forward(x[:, :3], (h0, c0))
     second = layer.forward(x[:, 3:], layer.final_state)
-    np.testing.assert_allclose(np.concatenate([first, second], axis=1),
-                               whole, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        np.concatenate([first, second], axis=1), whole, rtol=1e-13, atol=1e-15
+    )
     for carried, direct in zip(layer.final_state, whole_final):
         np.testing.assert_allclose(carried, direct, rtol=1e-13)
     np.testing.assert_array_equal(whole[:, -1], whole_final[0])
@@ -112,15 +112,20 @@ def test_final_state_carries_a_split_sequence_on(setting):
 def test_zero_initial_state_is_the_default(setting):
     layer, x, _, _, _ = setting
     zeros = np.zeros((BATCH, HIDDEN))
-    np.testing.assert_array_equal(layer.forward(x),
-                                  layer.forward(x, (zeros, zeros)))
+    np.testing.assert_array_equal(
+        layer.forward(x), layer.forward(x, (zeros, zeros))
+    )
 
 
 def test_init_is_uniform_within_one_over_root_hidden_and_seeded():
     layer = LSTM(5, 16, random_state=0)
     again = LSTM(5, 16, random_state=0)
-    for name, shape in (("W_ih", (64, 5)), ("W_hh", (64, 16)),
-                        ("b_ih", (64,)), ("b_hh", (64,))):
+    for name, shape in (
+        ("W_ih", (64, 5)),
+        ("W_hh", (64, 16)),
+        ("b_ih", (64,)),
+        ("b_hh", (64,)),
+    ):
         value = layer.params[name]
         assert value.shape == shape == layer.grads[name].shape
         assert np.all(np.abs(value) <= 0.25)
@@ -143,24 +148,30 @@ def test_gates_saturate_without_overflow():
     assert np.all((gates == 0.0) | (gates == 1.0))
 
 
-@pytest.mark.parametrize("x, message", [
-    (np.zeros((4, 3)), "3-D"),
-    (np.zeros((2, 5, 4)), "input_size"),
-    (np.zeros((2, 0, 3)), "length zero"),
-    (np.full((2, 5, 3), np.nan), "NaN or infinity"),
-])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        (np.zeros((4, 3)), "3-D"),
+        (np.zeros((2, 5, 4)), "input_size"),
+        (np.zeros((2, 0, 3)), "length zero"),
+        (np.full((2, 5, 3), np.nan), "NaN or infinity"),
+    ],
+)
 def test_bad_input_raises(x, message):
     with pytest.raises(ValueError, match=message):
         LSTM(3, 4, random_state=0).forward(x)
 
 
-@pytest.mark.parametrize("state, message", [
-    (np.zeros((2, 4)), "tuple"),
-    ((np.zeros((2, 4)),), "tuple"),
-    ((np.zeros((2, 5)), np.zeros((2, 4))), "h0 must have shape"),
-    ((np.zeros((2, 4)), np.zeros((3, 4))), "c0 must have shape"),
-    ((np.zeros((2, 4)), np.full((2, 4), np.inf)), "NaN or infinity"),
-])
+@pytest.mark.parametrize(
+    "state, message",
+    [
+        (np.zeros((2, 4)), "tuple"),
+        ((np.zeros((2, 4)),), "tuple"),
+        ((np.zeros((2, 5)), np.zeros((2, 4))), "h0 must have shape"),
+        ((np.zeros((2, 4)), np.zeros((3, 4))), "c0 must have shape"),
+        ((np.zeros((2, 4)), np.full((2, 4), np.inf)), "NaN or infinity"),
+    ],
+)
 def test_bad_initial_state_raises(state, message):
     with pytest.raises(ValueError, match=message):
         LSTM(3, 4, random_state=0).forward(np.zeros((2, 5, 3)), state)
@@ -177,16 +188,19 @@ def test_bad_sizes_raise(size):
 
 # PyTorch ----------------------------------------------------------------
 
+
 def torch_lstm(torch, layer):
     """torch.nn.LSTM in float64 holding the layer's weights."""
-    module = torch.nn.LSTM(layer.input_size, layer.hidden_size,
-                           batch_first=True).double()
+    module = torch.nn.LSTM(
+        layer.input_size, layer.hidden_size, batch_first=True
+    ).double()
     with torch.no_grad():
         for name in PARAMETERS:
             kind, which = name.split("_")
             torch_name = {"W": "weight", "b": "bias"}[kind]
             getattr(module, f"{torch_name}_{which}_l0").copy_(
-                torch.from_numpy(layer.params[name]))
+                torch.from_numpy(layer.params[name])
+            )
     return module
 
 
@@ -201,18 +215,23 @@ def test_forward_and_every_gradient_match_pytorch(setting):
     c0_t = torch.tensor(c0[None], requires_grad=True)
     outputs_t, (h_t, c_t) = module(x_t, (h0_t, c0_t))
     (outputs_t * torch.from_numpy(weights)).sum().backward()
-    pairs = [(outputs, outputs_t), (layer.final_state[0], h_t[0]),
-             (layer.final_state[1], c_t[0]), (grad_x, x_t.grad),
-             (layer.grad_initial_state[0], h0_t.grad[0]),
-             (layer.grad_initial_state[1], c0_t.grad[0])]
+    pairs = [
+        (outputs, outputs_t),
+        (layer.final_state[0], h_t[0]),
+        (layer.final_state[1], c_t[0]),
+        (grad_x, x_t.grad),
+        (layer.grad_initial_state[0], h0_t.grad[0]),
+        (layer.grad_initial_state[1], c0_t.grad[0]),
+    ]
     for name in PARAMETERS:
         kind, which = name.split("_")
         torch_name = {"W": "weight", "b": "bias"}[kind]
         parameter = getattr(module, f"{torch_name}_{which}_l0")
         pairs.append((layer.grads[name], parameter.grad))
     for ours, theirs in pairs:
-        np.testing.assert_allclose(ours, theirs.detach().numpy(),
-                                   rtol=0, atol=1e-8)
+        np.testing.assert_allclose(
+            ours, theirs.detach().numpy(), rtol=0, atol=1e-8
+        )
 
 
 def test_long_sequence_matches_pytorch():
@@ -229,15 +248,20 @@ def test_long_sequence_matches_pytorch():
     x_t = torch.tensor(x, requires_grad=True)
     outputs_t, _ = module(x_t)
     (outputs_t * torch.from_numpy(weights)).sum().backward()
-    np.testing.assert_allclose(outputs, outputs_t.detach().numpy(),
-                               rtol=0, atol=1e-8)
+    np.testing.assert_allclose(
+        outputs, outputs_t.detach().numpy(), rtol=0, atol=1e-8
+    )
     np.testing.assert_allclose(grad_x, x_t.grad.numpy(), rtol=0, atol=1e-8)
-    np.testing.assert_allclose(layer.grads["W_hh"],
-                               module.weight_hh_l0.grad.numpy(),
-                               rtol=0, atol=1e-8)
+    np.testing.assert_allclose(
+        layer.grads["W_hh"],
+        module.weight_hh_l0.grad.numpy(),
+        rtol=0,
+        atol=1e-8,
+    )
 
 
 # Models -----------------------------------------------------------------
+
 
 def adding_problem(n_samples, length, rng):
     """(value, marker) sequences; the target is the sum of the two marked
@@ -256,9 +280,13 @@ def test_regressor_learns_the_adding_problem_at_a_short_lag():
     rng = np.random.default_rng(0)
     X, y = adding_problem(600, 6, rng)
     X_test, y_test = adding_problem(300, 6, rng)
-    model = LSTMRegressor(hidden_size=8, learning_rate_init=0.03,
-                          max_iter=40, n_iter_no_change=40,
-                          random_state=0)
+    model = LSTMRegressor(
+        hidden_size=8,
+        learning_rate_init=0.03,
+        max_iter=40,
+        n_iter_no_change=40,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
@@ -278,8 +306,9 @@ def test_classifier_accepts_any_labels_and_gives_them_back():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(400, 5, 1))
     labels = np.where(X[:, 0, 0] > 0, "up", "down")
-    model = LSTMClassifier(hidden_size=8, learning_rate_init=0.03,
-                           max_iter=30, random_state=0)
+    model = LSTMClassifier(
+        hidden_size=8, learning_rate_init=0.03, max_iter=30, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X[:300], labels[:300])
@@ -294,9 +323,14 @@ def test_language_model_learns_a_periodic_string():
     """After "ab" comes "c", always: a model that has learnt the period
     continues it exactly and scores close to zero nats per character."""
     text = "abcd" * 150
-    model = LSTMLanguageModel(hidden_size=16, seq_length=12, batch_size=8,
-                              learning_rate_init=0.05, max_iter=15,
-                              random_state=0).fit(text)
+    model = LSTMLanguageModel(
+        hidden_size=16,
+        seq_length=12,
+        batch_size=8,
+        learning_rate_init=0.05,
+        max_iter=15,
+        random_state=0,
+    ).fit(text)
     assert model.vocabulary_ == ["a", "b", "c", "d"]
     assert model.loss_curve_[-1] < 0.1 < model.loss_curve_[0]
     assert model.score("abcdabcdab") < 0.1
@@ -307,8 +341,7 @@ def test_language_model_learns_a_periodic_string():
 
 def fitted_regressor_network(random_state=0):
     X, y = adding_problem(4, 5, np.random.default_rng(2))
-    model = LSTMRegressor(hidden_size=3, max_iter=1,
-                          random_state=random_state)
+    model = LSTMRegressor(hidden_size=3, max_iter=1, random_state=random_state)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
@@ -320,8 +353,10 @@ def test_eq_lstm_grad_params_of_the_whole_model_match_finite_differences():
     loss = SquaredError()
     loss.forward(network.forward(X), y[:, None])
     network.backward(loss.backward())
-    analytic = [{name: grads[name].copy() for name in grads}
-                for _, grads in network.parameters()]
+    analytic = [
+        {name: grads[name].copy() for name in grads}
+        for _, grads in network.parameters()
+    ]
 
     def objective():
         return loss.forward(network.forward(X), y[:, None])
@@ -338,23 +373,24 @@ def test_same_seed_gives_the_same_model():
     np.testing.assert_array_equal(first.forward(X), second.forward(X))
 
 
-@pytest.mark.parametrize("X, message", [
-    (np.zeros((6, 5)), "3-D"),
-    (np.zeros((6, 0, 2)), "length zero"),
-    (np.full((6, 5, 2), np.nan), "NaN or infinity"),
-])
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.zeros((6, 5)), "3-D"),
+        (np.zeros((6, 0, 2)), "length zero"),
+        (np.full((6, 5, 2), np.nan), "NaN or infinity"),
+    ],
+)
 @pytest.mark.parametrize("Model", ["regressor", "classifier"])
 def test_models_reject_bad_input_at_fit(Model, X, message):
-    Model = {"regressor": LSTMRegressor, "classifier": LSTMClassifier}[
-        Model]
+    Model = {"regressor": LSTMRegressor, "classifier": LSTMClassifier}[Model]
     y = np.arange(6) % 2
     with pytest.raises(ValueError, match=message):
         Model(max_iter=1).fit(X, y)
 
 
 def test_models_reject_a_different_feature_count_and_unfitted_use():
-    network_model = LSTMClassifier(hidden_size=3, max_iter=1,
-                                   random_state=0)
+    network_model = LSTMClassifier(hidden_size=3, max_iter=1, random_state=0)
     X = np.random.default_rng(0).normal(size=(6, 4, 2))
     with pytest.raises(NotFittedError):
         network_model.predict(X)

@@ -10,11 +10,28 @@ form; the initialisers against the variances they are derived from.
 import numpy as np
 import pytest
 
-from scratch.nn import (ACTIVATIONS, SGD, Adam, Dense, Identity, Logistic,
-                        ReLU, Sequential, SoftmaxCrossEntropy, SquaredError,
-                        Tanh, add_l2_penalty, clip_gradients, glorot_uniform,
-                        he_normal, make_optimizer, minibatches,
-                        numerical_gradient, relative_error, train_epoch)
+from scratch.nn import (
+    ACTIVATIONS,
+    SGD,
+    Adam,
+    Dense,
+    Identity,
+    Logistic,
+    ReLU,
+    Sequential,
+    SoftmaxCrossEntropy,
+    SquaredError,
+    Tanh,
+    add_l2_penalty,
+    clip_gradients,
+    glorot_uniform,
+    he_normal,
+    make_optimizer,
+    minibatches,
+    numerical_gradient,
+    relative_error,
+    train_epoch,
+)
 
 TOLERANCE = 1e-6  # largest relative error of an analytic gradient
 
@@ -44,11 +61,14 @@ def check_layer_gradients(layer, x, rng):
     assert set(grads) == set(layer.params)
     for name, value in layer.params.items():
         assert grads[name].shape == value.shape
-        assert relative_error(grads[name],
-                              numerical_gradient(loss, value)) < TOLERANCE
+        assert (
+            relative_error(grads[name], numerical_gradient(loss, value))
+            < TOLERANCE
+        )
 
 
 # --- layers --------------------------------------------------------------
+
 
 @pytest.mark.parametrize("init", ["glorot", "he"])
 @pytest.mark.parametrize("shape", [(5, 4), (2, 3, 4)])
@@ -64,28 +84,41 @@ def test_eq_mlp_dense_forward_is_x_w_transpose_plus_b():
     layer = Dense(4, 3, random_state=0)
     assert layer.params["W"].shape == (3, 4)  # (out, in) as in PyTorch
     x = rng.normal(size=(5, 4))
-    expected = np.array([[sum(row[i] * layer.params["W"][j, i]
-                              for i in range(4)) + layer.params["b"][j]
-                          for j in range(3)] for row in x])
+    expected = np.array(
+        [
+            [
+                sum(row[i] * layer.params["W"][j, i] for i in range(4))
+                + layer.params["b"][j]
+                for j in range(3)
+            ]
+            for row in x
+        ]
+    )
     np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_eq_mlp_activations_grads_match_finite_differences(name):
     rng = np.random.default_rng(1)
-    check_layer_gradients(ACTIVATIONS[name](), away_from_zero(rng, (4, 5)),
-                          rng)
+    check_layer_gradients(
+        ACTIVATIONS[name](), away_from_zero(rng, (4, 5)), rng
+    )
 
 
-@pytest.mark.parametrize("Layer, function", [
-    (ReLU, lambda x: np.maximum(x, 0.0)),
-    (Tanh, np.tanh),
-    (Logistic, lambda x: 1.0 / (1.0 + np.exp(-x))),
-    (Identity, lambda x: x)])
+@pytest.mark.parametrize(
+    "Layer, function",
+    [
+        (ReLU, lambda x: np.maximum(x, 0.0)),
+        (Tanh, np.tanh),
+        (Logistic, lambda x: 1.0 / (1.0 + np.exp(-x))),
+        (Identity, lambda x: x),
+    ],
+)
 def test_eq_mlp_activations_forward_values(Layer, function):
     x = np.linspace(-5.0, 5.0, 41).reshape(1, -1)
-    np.testing.assert_allclose(Layer().forward(x), function(x),
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        Layer().forward(x), function(x), rtol=1e-12, atol=1e-15
+    )
 
 
 def test_logistic_layer_is_stable_for_huge_inputs():
@@ -96,9 +129,16 @@ def test_logistic_layer_is_stable_for_huge_inputs():
 
 def test_eq_mlp_backprop_sequential_matches_finite_differences():
     rng = np.random.default_rng(2)
-    network = Sequential([Dense(4, 5, random_state=0), Tanh(),
-                          Dense(5, 3, init="he", random_state=1), ReLU(),
-                          Dense(3, 2, random_state=2), Logistic()])
+    network = Sequential(
+        [
+            Dense(4, 5, random_state=0),
+            Tanh(),
+            Dense(5, 3, init="he", random_state=1),
+            ReLU(),
+            Dense(3, 2, random_state=2),
+            Logistic(),
+        ]
+    )
     for params, _ in network.parameters():
         params["b"][:] = rng.normal(size=params["b"].shape)
     x = rng.normal(size=(6, 4))
@@ -109,8 +149,10 @@ def test_eq_mlp_backprop_sequential_matches_finite_differences():
 
     loss()
     grad_x = network.backward(upstream).copy()
-    analytic = [{name: grad.copy() for name, grad in grads.items()}
-                for _, grads in network.parameters()]
+    analytic = [
+        {name: grad.copy() for name, grad in grads.items()}
+        for _, grads in network.parameters()
+    ]
     assert relative_error(grad_x, numerical_gradient(loss, x)) < TOLERANCE
     assert len(analytic) == 3
     for (params, _), grads in zip(network.parameters(), analytic):
@@ -129,6 +171,7 @@ def test_sequential_parameters_are_the_layers_own_dicts_in_order():
 
 # --- losses --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("shape", [(6, 4), (2, 3, 4)])
 def test_eq_mlp_softmax_ce_grad_matches_finite_differences(shape):
     rng = np.random.default_rng(3)
@@ -142,8 +185,9 @@ def test_eq_mlp_softmax_ce_grad_matches_finite_differences(shape):
     value()
     analytic = loss.backward()
     assert analytic.shape == shape
-    assert relative_error(analytic,
-                          numerical_gradient(value, logits)) < TOLERANCE
+    assert (
+        relative_error(analytic, numerical_gradient(value, logits)) < TOLERANCE
+    )
 
 
 @pytest.mark.parametrize("shape", [(6, 4), (2, 3, 4)])
@@ -151,12 +195,12 @@ def test_eq_mlp_softmax_ce_value_is_mean_negative_log_probability(shape):
     rng = np.random.default_rng(4)
     logits = rng.normal(size=shape)
     targets = rng.integers(0, shape[-1], size=shape[:-1])
-    probabilities = np.exp(logits) / np.exp(logits).sum(axis=-1,
-                                                        keepdims=True)
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
     picked = np.take_along_axis(probabilities, targets[..., None], -1)
     expected = -np.mean(np.log(picked))
     assert SoftmaxCrossEntropy().forward(logits, targets) == pytest.approx(
-        expected, rel=1e-12)
+        expected, rel=1e-12
+    )
 
 
 def test_eq_mlp_softmax_ce_is_stable_for_huge_logits():
@@ -167,13 +211,13 @@ def test_eq_mlp_softmax_ce_is_stable_for_huge_logits():
         grad = loss.backward()
     # Sample 1: log(1 + 0) = 0; sample 2: log 2 for a tie.
     assert value == pytest.approx(np.log(2.0) / 2.0, rel=1e-12)
-    np.testing.assert_allclose(grad, [[0.0, 0.0, 0.0],
-                                      [0.0, -0.25, 0.25]], atol=1e-15)
+    np.testing.assert_allclose(
+        grad, [[0.0, 0.0, 0.0], [0.0, -0.25, 0.25]], atol=1e-15
+    )
 
 
 @pytest.mark.parametrize("target_shape", [(5, 2), (5, 1), (5,)])
-def test_eq_mlp_squared_error_grad_matches_finite_differences(
-        target_shape):
+def test_eq_mlp_squared_error_grad_matches_finite_differences(target_shape):
     rng = np.random.default_rng(5)
     output_shape = (5, 2) if target_shape == (5, 2) else (5, 1)
     predictions = rng.normal(size=output_shape)
@@ -186,14 +230,17 @@ def test_eq_mlp_squared_error_grad_matches_finite_differences(
     expected = np.mean((predictions - targets.reshape(output_shape)) ** 2)
     assert value() == pytest.approx(expected / 2.0, rel=1e-12)
     analytic = loss.backward()
-    assert relative_error(
-        analytic, numerical_gradient(value, predictions)) < TOLERANCE
+    assert (
+        relative_error(analytic, numerical_gradient(value, predictions))
+        < TOLERANCE
+    )
 
 
 def test_eq_mlp_l2_penalty_gradient_and_value():
     rng = np.random.default_rng(6)
-    network = Sequential([Dense(3, 4, random_state=0), Tanh(),
-                          Dense(4, 2, random_state=1)])
+    network = Sequential(
+        [Dense(3, 4, random_state=0), Tanh(), Dense(4, 2, random_state=1)]
+    )
     for params, _ in network.parameters():
         params["b"][:] = rng.normal(size=params["b"].shape)
     alpha, n_samples = 0.3, 7
@@ -206,8 +253,7 @@ def test_eq_mlp_l2_penalty_gradient_and_value():
         return value
 
     weights = [params["W"] for params, _ in network.parameters()]
-    expected = alpha / (2 * n_samples) * sum(np.sum(w ** 2)
-                                             for w in weights)
+    expected = alpha / (2 * n_samples) * sum(np.sum(w**2) for w in weights)
     assert penalty() == pytest.approx(expected, rel=1e-12)
     for _, grads in network.parameters():  # start from zero gradients
         for name in grads:
@@ -224,8 +270,12 @@ def test_eq_mlp_l2_penalty_gradient_and_value():
 
 # --- PyTorch: forward values and gradients to 1e-8 ----------------------
 
-TORCH_ACTIVATIONS = {"relu": "relu", "tanh": "tanh",
-                     "logistic": "sigmoid", "identity": None}
+TORCH_ACTIVATIONS = {
+    "relu": "relu",
+    "tanh": "tanh",
+    "logistic": "sigmoid",
+    "identity": None,
+}
 
 
 @pytest.mark.parametrize("name", sorted(TORCH_ACTIVATIONS))
@@ -249,11 +299,14 @@ def test_eq_mlp_dense_and_activation_match_pytorch(name, shape):
     if TORCH_ACTIVATIONS[name] is not None:
         out_torch = getattr(torch, TORCH_ACTIVATIONS[name])(out_torch)
     out_torch.backward(torch.from_numpy(upstream))
-    np.testing.assert_allclose(out, out_torch.detach().numpy(), rtol=0,
-                               atol=1e-8)
-    for ours, theirs in [(grad_x, x_torch.grad),
-                         (dense.grads["W"], linear.weight.grad),
-                         (dense.grads["b"], linear.bias.grad)]:
+    np.testing.assert_allclose(
+        out, out_torch.detach().numpy(), rtol=0, atol=1e-8
+    )
+    for ours, theirs in [
+        (grad_x, x_torch.grad),
+        (dense.grads["W"], linear.weight.grad),
+        (dense.grads["b"], linear.bias.grad),
+    ]:
         np.testing.assert_allclose(ours, theirs.numpy(), rtol=0, atol=1e-8)
 
 
@@ -270,14 +323,17 @@ def test_eq_mlp_softmax_ce_matches_pytorch(shape):
     logits_torch = torch.from_numpy(logits).requires_grad_(True)
     value_torch = torch.nn.functional.cross_entropy(
         logits_torch.reshape(-1, shape[-1]),
-        torch.from_numpy(targets.reshape(-1)))
+        torch.from_numpy(targets.reshape(-1)),
+    )
     value_torch.backward()
     assert abs(value - value_torch.item()) < 1e-8
-    np.testing.assert_allclose(grad, logits_torch.grad.numpy(), rtol=0,
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        grad, logits_torch.grad.numpy(), rtol=0, atol=1e-8
+    )
 
 
 # --- optimisers ----------------------------------------------------------
+
 
 def quadratic_gradient(point):
     """Gradient of 0.5 p^T A p - c^T p for a fixed positive definite A,
@@ -297,43 +353,48 @@ def run_ours(optimizer, start, n_steps):
     return np.array(path)
 
 
-@pytest.mark.parametrize("momentum, nesterov", [(0.0, False), (0.9, False),
-                                                (0.9, True), (0.5, True)])
-def test_eq_mlp_momentum_and_nesterov_match_pytorch_sgd(momentum,
-                                                        nesterov):
+@pytest.mark.parametrize(
+    "momentum, nesterov",
+    [(0.0, False), (0.9, False), (0.9, True), (0.5, True)],
+)
+def test_eq_mlp_momentum_and_nesterov_match_pytorch_sgd(momentum, nesterov):
     torch = pytest.importorskip("torch")
     start = np.array([1.0, -1.0, 2.0])
-    ours = run_ours(SGD(0.1, momentum=momentum, nesterov=nesterov), start,
-                    25)
+    ours = run_ours(SGD(0.1, momentum=momentum, nesterov=nesterov), start, 25)
     point = torch.tensor(start, requires_grad=True)
-    optimizer = torch.optim.SGD([point], lr=0.1, momentum=momentum,
-                                nesterov=nesterov)
+    optimizer = torch.optim.SGD(
+        [point], lr=0.1, momentum=momentum, nesterov=nesterov
+    )
     theirs = []
     for _ in range(25):
         point.grad = torch.from_numpy(
-            quadratic_gradient(point.detach().numpy()))
+            quadratic_gradient(point.detach().numpy())
+        )
         optimizer.step()
         theirs.append(point.detach().numpy().copy())
     np.testing.assert_allclose(ours, np.array(theirs), rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("momentum, nesterov", [(0.0, False), (0.9, False),
-                                                (0.9, True)])
+@pytest.mark.parametrize(
+    "momentum, nesterov", [(0.0, False), (0.9, False), (0.9, True)]
+)
 def test_eq_mlp_momentum_matches_the_written_out_rule(momentum, nesterov):
     """Polyak's heavy ball and Nesterov's look-ahead in their textbook
     forms, v <- mu v - eta g(p); p <- p + v, and (Sutskever et al.)
     v <- mu v - eta g(p + mu v); p <- p + v, written with the look-ahead
     point as the stored parameter."""
     learning_rate, start = 0.05, np.array([1.0, -1.0, 2.0])
-    ours = run_ours(SGD(learning_rate, momentum=momentum,
-                        nesterov=nesterov), start, 30)
+    ours = run_ours(
+        SGD(learning_rate, momentum=momentum, nesterov=nesterov), start, 30
+    )
     velocity, point, path = np.zeros(3), start.copy(), []
     # With Nesterov, ``point`` is the true iterate theta and the
     # optimiser stores theta + mu v, where the gradient is taken.
     for _ in range(30):
         look_ahead = point + momentum * velocity if nesterov else point
-        velocity = (momentum * velocity
-                    - learning_rate * quadratic_gradient(look_ahead))
+        velocity = momentum * velocity - learning_rate * quadratic_gradient(
+            look_ahead
+        )
         point = point + velocity
         path.append(point + momentum * velocity if nesterov else point)
     np.testing.assert_allclose(ours, np.array(path), rtol=0, atol=1e-12)
@@ -350,8 +411,8 @@ def test_eq_mlp_adam_matches_scikit_learns_update_rule():
     for t in range(1, 41):
         grad = quadratic_gradient(point)
         first = beta_1 * first + (1 - beta_1) * grad
-        second = beta_2 * second + (1 - beta_2) * grad ** 2
-        step = learning_rate * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
+        second = beta_2 * second + (1 - beta_2) * grad**2
+        step = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
         point = point - step * first / (np.sqrt(second) + epsilon)
         path.append(point)
     np.testing.assert_allclose(ours, np.array(path), rtol=0, atol=1e-12)
@@ -359,7 +420,8 @@ def test_eq_mlp_adam_matches_scikit_learns_update_rule():
 
 def test_eq_mlp_adam_matches_scikit_learns_optimizer_object():
     stochastic = pytest.importorskip(
-        "sklearn.neural_network._stochastic_optimizers")
+        "sklearn.neural_network._stochastic_optimizers"
+    )
     start = np.array([1.0, -1.0, 2.0])
     ours = run_ours(Adam(0.01), start, 40)
     point = start.copy()
@@ -384,9 +446,10 @@ def test_eq_mlp_adam_closed_form_for_a_constant_gradient():
         for _ in range(n_steps):
             adam.step([(params, grads)])
         t = np.arange(1, n_steps + 1)[:, None]
-        eps_t = epsilon / np.sqrt(1 - 0.999 ** t)
-        expected = -np.sum(learning_rate * gradient
-                           / (np.abs(gradient) + eps_t), axis=0)
+        eps_t = epsilon / np.sqrt(1 - 0.999**t)
+        expected = -np.sum(
+            learning_rate * gradient / (np.abs(gradient) + eps_t), axis=0
+        )
         np.testing.assert_allclose(params["W"], expected, rtol=1e-12)
 
 
@@ -414,8 +477,10 @@ def test_optimisers_update_in_place_and_keep_state_per_parameter():
         first = {"W": rng.normal(size=(2, 3)), "b": rng.normal(size=2)}
         second = {"W": rng.normal(size=(4, 2))}
         arrays = [first["W"], first["b"], second["W"]]
-        grads = [{name: rng.normal(size=v.shape) for name, v in p.items()}
-                 for p in (first, second)]
+        grads = [
+            {name: rng.normal(size=v.shape) for name, v in p.items()}
+            for p in (first, second)
+        ]
         optimizer.step([(first, grads[0]), (second, grads[1])])
         optimizer.step([(first, grads[0]), (second, grads[1])])
         assert first["W"] is arrays[0] and second["W"] is arrays[2]
@@ -423,10 +488,12 @@ def test_optimisers_update_in_place_and_keep_state_per_parameter():
 
 # --- initialisation ------------------------------------------------------
 
+
 def test_eq_mlp_glorot_variance():
     fan_in, fan_out = 400, 300
-    weights = glorot_uniform((fan_out, fan_in), fan_in, fan_out,
-                             np.random.default_rng(0))
+    weights = glorot_uniform(
+        (fan_out, fan_in), fan_in, fan_out, np.random.default_rng(0)
+    )
     target = 2.0 / (fan_in + fan_out)
     # Uniform weights: the sample variance has relative standard error
     # sqrt(0.8 / N); allow five of them.
@@ -446,8 +513,9 @@ def test_eq_mlp_he_variance():
     assert abs(weights.mean()) < 5 * np.sqrt(target / weights.size)
 
 
-@pytest.mark.parametrize("init, target", [("glorot", 2.0 / 700),
-                                          ("he", 2.0 / 400)])
+@pytest.mark.parametrize(
+    "init, target", [("glorot", 2.0 / 700), ("he", 2.0 / 400)]
+)
 def test_dense_uses_its_initialiser_and_zero_bias(init, target):
     layer = Dense(400, 300, init=init, random_state=0)
     tolerance = 5 * np.sqrt(2.0 / layer.params["W"].size)
@@ -468,13 +536,17 @@ def test_dense_rejects_bad_settings():
 
 # --- mini-batches and training -------------------------------------------
 
-@pytest.mark.parametrize("n_samples, batch_size", [(10, 3), (12, 4),
-                                                   (5, 10), (7, 1)])
+
+@pytest.mark.parametrize(
+    "n_samples, batch_size", [(10, 3), (12, 4), (5, 10), (7, 1)]
+)
 def test_minibatches_cover_every_index_once(n_samples, batch_size):
-    batches = list(minibatches(n_samples, batch_size,
-                               np.random.default_rng(0)))
-    np.testing.assert_array_equal(np.sort(np.concatenate(batches)),
-                                  np.arange(n_samples))
+    batches = list(
+        minibatches(n_samples, batch_size, np.random.default_rng(0))
+    )
+    np.testing.assert_array_equal(
+        np.sort(np.concatenate(batches)), np.arange(n_samples)
+    )
     sizes = [len(batch) for batch in batches]
     assert sizes[:-1] == [batch_size] * (len(sizes) - 1)
     assert len(sizes) == -(-n_samples // batch_size)
@@ -482,8 +554,9 @@ def test_minibatches_cover_every_index_once(n_samples, batch_size):
 
 def test_minibatches_depend_only_on_the_seed():
     def order(seed):
-        return np.concatenate(list(minibatches(
-            50, 8, np.random.default_rng(seed))))
+        return np.concatenate(
+            list(minibatches(50, 8, np.random.default_rng(seed)))
+        )
 
     np.testing.assert_array_equal(order(3), order(3))
     assert not np.array_equal(order(3), order(4))
@@ -495,8 +568,9 @@ def test_train_epoch_returns_the_mean_loss_and_steps_every_batch():
     the epoch's loss equals the full-data loss plus the mean penalty."""
     rng = np.random.default_rng(10)
     X, targets = rng.normal(size=(30, 3)), rng.integers(0, 2, size=30)
-    network = Sequential([Dense(3, 4, random_state=0), Tanh(),
-                          Dense(4, 2, random_state=1)])
+    network = Sequential(
+        [Dense(3, 4, random_state=0), Tanh(), Dense(4, 2, random_state=1)]
+    )
     loss, alpha = SoftmaxCrossEntropy(), 0.5
     full = loss.forward(network.forward(X), targets)
     weights_sq = sum(np.sum(p["W"] ** 2) for p, _ in network.parameters())
@@ -504,13 +578,22 @@ def test_train_epoch_returns_the_mean_loss_and_steps_every_batch():
     # weighted by n_batch / n, sums to 4 alpha ||W||^2 / (2 n).
     penalty = 4 * alpha * weights_sq / (2 * 30)
     before = network.parameters()[0][0]["W"].copy()
-    epoch_loss = train_epoch(network, loss, SGD(1e-12), X, targets, 8,
-                             np.random.default_rng(0), alpha=alpha)
+    epoch_loss = train_epoch(
+        network,
+        loss,
+        SGD(1e-12),
+        X,
+        targets,
+        8,
+        np.random.default_rng(0),
+        alpha=alpha,
+    )
     assert epoch_loss == pytest.approx(full + penalty, rel=1e-9)
     assert not np.array_equal(before, network.parameters()[0][0]["W"])
 
 
 # --- the gradient checker ------------------------------------------------
+
 
 def test_eq_mlp_central_difference_on_a_known_gradient():
     rng = np.random.default_rng(11)
@@ -518,10 +601,10 @@ def test_eq_mlp_central_difference_on_a_known_gradient():
     original = x.copy()
 
     def f():
-        return float(np.sum(np.sin(x) * x ** 2))
+        return float(np.sum(np.sin(x) * x**2))
 
     numeric = numerical_gradient(f, x)
-    exact = np.cos(x) * x ** 2 + 2 * x * np.sin(x)
+    exact = np.cos(x) * x**2 + 2 * x * np.sin(x)
     assert relative_error(numeric, exact) < 1e-8
     np.testing.assert_array_equal(x, original)  # restored in place
 
@@ -531,8 +614,8 @@ def test_eq_mlp_central_difference_error_is_eps_squared_for_a_cubic():
     the O(eps^2) error term, f'''/6 eps^2, in closed form."""
     x = np.array([0.5, -1.0, 2.0])
     eps = 1e-3
-    numeric = numerical_gradient(lambda: float(np.sum(x ** 3)), x, eps=eps)
-    np.testing.assert_allclose(numeric - 3 * x ** 2, eps ** 2, rtol=1e-5)
+    numeric = numerical_gradient(lambda: float(np.sum(x**3)), x, eps=eps)
+    np.testing.assert_allclose(numeric - 3 * x**2, eps**2, rtol=1e-5)
 
 
 def test_numerical_gradient_needs_a_writable_float64_array():
@@ -552,16 +635,20 @@ def test_eq_mlp_relative_error_edge_cases():
     assert relative_error(a, a + [0.0, 0.0, 0.4]) == pytest.approx(0.4 / 4.4)
     # Scale-free: the same relative error at any scale.
     assert relative_error(1e-9 * a, 1e-9 * (a + [0.0, 0.0, 0.4])) == (
-        pytest.approx(0.4 / 4.4))
+        pytest.approx(0.4 / 4.4)
+    )
     assert relative_error(np.array([]), np.array([])) == 0.0
 
 
 # --- gradient clipping ---------------------------------------------------
 
+
 def test_clip_gradients_keeps_direction_and_caps_the_norm():
     rng = np.random.default_rng(12)
-    grads = [{"W": rng.normal(size=(3, 4)), "b": rng.normal(size=3)},
-             {"W": rng.normal(size=(2, 3))}]
+    grads = [
+        {"W": rng.normal(size=(3, 4)), "b": rng.normal(size=3)},
+        {"W": rng.normal(size=(2, 3))},
+    ]
     parameters = [({}, g) for g in grads]
     flat = np.concatenate([g[n].ravel() for g in grads for n in g])
     norm = np.linalg.norm(flat)
@@ -569,9 +656,11 @@ def test_clip_gradients_keeps_direction_and_caps_the_norm():
     assert returned == pytest.approx(norm, rel=1e-12)
     clipped = np.concatenate([g[n].ravel() for g in grads for n in g])
     assert np.linalg.norm(clipped) == pytest.approx(norm / 4, rel=1e-12)
-    np.testing.assert_allclose(clipped / np.linalg.norm(clipped),
-                               flat / norm, rtol=1e-12)
+    np.testing.assert_allclose(
+        clipped / np.linalg.norm(clipped), flat / norm, rtol=1e-12
+    )
     # Below the cap nothing changes.
     assert clip_gradients(parameters, norm) == pytest.approx(norm / 4)
     np.testing.assert_array_equal(
-        np.concatenate([g[n].ravel() for g in grads for n in g]), clipped)
+        np.concatenate([g[n].ravel() for g in grads for n in g]), clipped
+    )

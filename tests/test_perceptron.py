@@ -40,8 +40,15 @@ def separable(n_samples=300, n_features=4, margin=0.2, offset=0.5, seed=0):
 def sklearn_perceptron(max_iter, shuffle=False, **extra):
     """scikit-learn's Perceptron reduced to Rosenblatt's rule: no penalty,
     step 1, no early stop (tol=None runs every one of max_iter epochs)."""
-    return SkPerceptron(eta0=1.0, alpha=0.0, penalty=None, shuffle=shuffle,
-                        tol=None, max_iter=max_iter, **extra)
+    return SkPerceptron(
+        eta0=1.0,
+        alpha=0.0,
+        penalty=None,
+        shuffle=shuffle,
+        tol=None,
+        max_iter=max_iter,
+        **extra,
+    )
 
 
 def naive_perceptron(X, y_sign, n_epochs):
@@ -62,7 +69,7 @@ def naive_perceptron(X, y_sign, n_epochs):
 def augmented_margin(X, y_sign, weights, intercept):
     """Smallest y (w.x + b) over the samples, for the unit vector
     (w, b) / ||(w, b)|| in the augmented space."""
-    norm = np.sqrt(weights @ weights + intercept ** 2)
+    norm = np.sqrt(weights @ weights + intercept**2)
     return np.min(y_sign * (X @ weights + intercept)) / norm
 
 
@@ -76,12 +83,12 @@ def test_eq_perceptron_novikoff_mistakes_within_bound(seed, margin):
     svm = SVC(kernel="linear", C=1e10).fit(X, y)
     gamma = augmented_margin(X, y_sign, svm.coef_[0], svm.intercept_[0])
     assert gamma > 0
-    R = np.max(np.linalg.norm(np.hstack([X, np.ones((len(X), 1))]),
-                              axis=1))
+    R = np.max(np.linalg.norm(np.hstack([X, np.ones((len(X), 1))]), axis=1))
     bound = (R / gamma) ** 2
     for shuffle, eta0 in [(False, 1.0), (True, 1.0), (True, 0.01)]:
-        model = Perceptron(shuffle=shuffle, eta0=eta0,
-                           random_state=seed).fit(X, y)
+        model = Perceptron(shuffle=shuffle, eta0=eta0, random_state=seed).fit(
+            X, y
+        )
         assert model.converged_
         assert model.score(X, y) == 1.0
         assert 1 <= model.n_mistakes_[0] <= bound
@@ -111,14 +118,17 @@ def test_eq_perceptron_update_gives_sklearns_weights_and_epochs():
     # Our last epoch only confirms: all updates happen in the epochs
     # before it, so scikit-learn needs exactly n_iter_ - 1 epochs.
     same = sklearn_perceptron(ours.n_iter_ - 1).fit(X, y)
-    np.testing.assert_allclose(ours.coef_, same.coef_, rtol=1e-12,
-                               atol=1e-12)
-    np.testing.assert_allclose(ours.intercept_, same.intercept_,
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours.coef_, same.coef_, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        ours.intercept_, same.intercept_, rtol=1e-12, atol=1e-12
+    )
     np.testing.assert_array_equal(ours.predict(X), same.predict(X))
-    np.testing.assert_allclose(ours.decision_function(X),
-                               same.decision_function(X), rtol=1e-10,
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        ours.decision_function(X),
+        same.decision_function(X),
+        rtol=1e-10,
+        atol=1e-10,
+    )
     one_fewer = sklearn_perceptron(ours.n_iter_ - 2).fit(X, y)
     assert not np.allclose(ours.coef_, one_fewer.coef_)
 
@@ -127,16 +137,19 @@ def test_one_versus_rest_gives_sklearns_weights():
     # Four far-apart groups in 5-D: each one-versus-rest problem is
     # separable, so each of our K perceptrons converges.
     centers = 8.0 * np.eye(5)[:4]
-    X, y = make_blobs(n_samples=400, centers=centers, cluster_std=1.0,
-                      random_state=0)
+    X, y = make_blobs(
+        n_samples=400, centers=centers, cluster_std=1.0, random_state=0
+    )
     ours = Perceptron(shuffle=False).fit(X, y)
     assert ours.converged_
     theirs = sklearn_perceptron(ours.n_iter_).fit(X, y)
     assert ours.coef_.shape == theirs.coef_.shape == (4, 5)
-    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-12,
-                               atol=1e-12)
-    np.testing.assert_allclose(ours.intercept_, theirs.intercept_,
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        ours.coef_, theirs.coef_, rtol=1e-12, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        ours.intercept_, theirs.intercept_, rtol=1e-12, atol=1e-12
+    )
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
 
 
@@ -153,8 +166,9 @@ def test_block_search_visits_samples_in_sequential_order(seed):
     block = 16
     for w, b, _ in reference:
         _, block = perceptron_epoch(X1, y_sign[:, None], theta, 1.0, block)
-        np.testing.assert_allclose(theta[0], np.append(w, b), rtol=1e-12,
-                                   atol=1e-12)
+        np.testing.assert_allclose(
+            theta[0], np.append(w, b), rtol=1e-12, atol=1e-12
+        )
 
 
 def test_eq_perceptron_loss_subgradient_step_is_the_update():
@@ -171,14 +185,18 @@ def test_eq_perceptron_loss_subgradient_step_is_the_update():
     def loss(t):
         return max(0.0, -y_sign * (t @ x1))
 
-    gradient = np.array([(loss(theta + h * e) - loss(theta - h * e))
-                         / (2 * h) for e in np.eye(4)])
+    gradient = np.array(
+        [
+            (loss(theta + h * e) - loss(theta - h * e)) / (2 * h)
+            for e in np.eye(4)
+        ]
+    )
     updated = theta[None, :].copy()
-    mistakes, _ = perceptron_epoch(x1[None, :], np.array([[y_sign]]),
-                                   updated, eta, 16)
+    mistakes, _ = perceptron_epoch(
+        x1[None, :], np.array([[y_sign]]), updated, eta, 16
+    )
     assert mistakes[0] == 1
-    np.testing.assert_allclose(updated[0], theta - eta * gradient,
-                               rtol=1e-8)
+    np.testing.assert_allclose(updated[0], theta - eta * gradient, rtol=1e-8)
 
 
 def test_step_size_only_scales_the_weights():
@@ -188,8 +206,9 @@ def test_step_size_only_scales_the_weights():
     np.testing.assert_array_equal(unit.n_mistakes_, scaled.n_mistakes_)
     assert unit.n_iter_ == scaled.n_iter_
     np.testing.assert_allclose(scaled.coef_, 0.01 * unit.coef_, rtol=1e-9)
-    np.testing.assert_allclose(scaled.intercept_, 0.01 * unit.intercept_,
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        scaled.intercept_, 0.01 * unit.intercept_, rtol=1e-9
+    )
     np.testing.assert_array_equal(unit.predict(X), scaled.predict(X))
 
 
@@ -199,8 +218,9 @@ def test_xor_warns_and_every_epoch_cancels_out(shuffle):
     # for every pair, so every sample is a mistake in every order and an
     # epoch's four updates sum to sum_i y_i x~_i = 0.
     with pytest.warns(ConvergenceWarning, match="linearly separable"):
-        model = Perceptron(shuffle=shuffle, max_iter=20,
-                           random_state=0).fit(XOR_X, XOR_Y)
+        model = Perceptron(shuffle=shuffle, max_iter=20, random_state=0).fit(
+            XOR_X, XOR_Y
+        )
     assert not model.converged_
     assert model.n_iter_ == 20
     np.testing.assert_array_equal(model.mistakes_per_epoch_, 4)
@@ -232,27 +252,31 @@ def test_pocket_is_the_best_epoch_end_of_the_plain_rule():
     errors = [entry[2] for entry in history]
     np.testing.assert_array_equal(model.training_errors_[:, 0], errors)
     best = history[int(np.argmin(errors))]
-    np.testing.assert_allclose(model.coef_[0], best[0], rtol=1e-12,
-                               atol=1e-12)
-    np.testing.assert_allclose(model.intercept_[0], best[1], rtol=1e-12,
-                               atol=1e-12)
+    np.testing.assert_allclose(model.coef_[0], best[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        model.intercept_[0], best[1], rtol=1e-12, atol=1e-12
+    )
     margins = (2.0 * y - 1.0) * model.decision_function(X)
     assert np.sum(margins <= 0) == min(errors)
 
 
-@pytest.mark.parametrize("load", [load_iris, load_digits],
-                         ids=["iris", "digits"])
+@pytest.mark.parametrize(
+    "load", [load_iris, load_digits], ids=["iris", "digits"]
+)
 def test_held_out_accuracy_close_to_sklearns(load):
     X, y = load(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, stratify=y, random_state=0)
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
     n_epochs = 20
-    theirs = sklearn_perceptron(n_epochs, shuffle=True,
-                                random_state=0).fit(X_train, y_train)
+    theirs = sklearn_perceptron(n_epochs, shuffle=True, random_state=0).fit(
+        X_train, y_train
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         ours = Perceptron(max_iter=n_epochs, random_state=0).fit(
-            X_train, y_train)
+            X_train, y_train
+        )
     assert ours.coef_.shape == theirs.coef_.shape
     # Different shuffles, and ours keeps the pocket where scikit-learn
     # keeps the last weights: the accuracies agree only roughly.
@@ -269,9 +293,11 @@ def test_any_labels_come_back_as_given():
         numbered.fit(X, y)
         named.fit(X, np.array(["cat", "dog", "emu"])[y])
         odd = Perceptron(random_state=0).fit(
-            X[y < 2], np.array([-7, 40])[y[y < 2]])
+            X[y < 2], np.array([-7, 40])[y[y < 2]]
+        )
     np.testing.assert_array_equal(
-        named.predict(X), np.array(["cat", "dog", "emu"])[numbered.predict(X)])
+        named.predict(X), np.array(["cat", "dog", "emu"])[numbered.predict(X)]
+    )
     assert set(odd.predict(X)) <= {-7, 40}
     assert odd.classes_.tolist() == [-7, 40]
 
@@ -283,8 +309,9 @@ def test_binary_and_multiclass_shapes_follow_sklearn():
     assert binary.intercept_.shape == (1,)
     assert binary.decision_function(X).shape == (len(X),)
     np.testing.assert_array_equal(
-        binary.predict(X), binary.classes_[
-            (binary.decision_function(X) > 0).astype(int)])
+        binary.predict(X),
+        binary.classes_[(binary.decision_function(X) > 0).astype(int)],
+    )
     assert isinstance(binary.n_iter_, int)
 
 
@@ -306,31 +333,42 @@ def test_fit_returns_self_and_keeps_hyper_parameters():
     assert (model.max_iter, model.eta0, model.shuffle) == (7, 0.5, False)
 
 
-@pytest.mark.parametrize("X, y, error, match", [
-    (np.array([1.0, 2.0]), np.array([0, 1]), ValueError, "2-D"),
-    (np.array([[np.nan, 1.0], [0.0, 1.0]]), [0, 1], ValueError, "NaN"),
-    (np.array([[np.inf, 1.0], [0.0, 1.0]]), [0, 1], ValueError, "infinity"),
-    (np.ones((3, 2)), [0, 1], ValueError, "different lengths"),
-    (np.ones((3, 2)), [1, 1, 1], ValueError, "class"),
-    (np.ones((2, 2)), np.ones((2, 1)), ValueError, "1-D"),
-    ([["a", "b"], ["c", "d"]], [0, 1], TypeError, "numbers"),
-    (np.ones((0, 2)), np.array([]), ValueError, "sample"),
-])
+@pytest.mark.parametrize(
+    "X, y, error, match",
+    [
+        (np.array([1.0, 2.0]), np.array([0, 1]), ValueError, "2-D"),
+        (np.array([[np.nan, 1.0], [0.0, 1.0]]), [0, 1], ValueError, "NaN"),
+        (
+            np.array([[np.inf, 1.0], [0.0, 1.0]]),
+            [0, 1],
+            ValueError,
+            "infinity",
+        ),
+        (np.ones((3, 2)), [0, 1], ValueError, "different lengths"),
+        (np.ones((3, 2)), [1, 1, 1], ValueError, "class"),
+        (np.ones((2, 2)), np.ones((2, 1)), ValueError, "1-D"),
+        ([["a", "b"], ["c", "d"]], [0, 1], TypeError, "numbers"),
+        (np.ones((0, 2)), np.array([]), ValueError, "sample"),
+    ],
+)
 def test_bad_training_data_is_rejected(X, y, error, match):
     with pytest.raises(error, match=match):
         Perceptron().fit(X, y)
 
 
-@pytest.mark.parametrize("params, error, match", [
-    ({"max_iter": 0}, ValueError, "max_iter"),
-    ({"max_iter": 2.5}, TypeError, "max_iter"),
-    ({"eta0": 0.0}, ValueError, "eta0"),
-    ({"eta0": -1.0}, ValueError, "eta0"),
-    ({"eta0": np.nan}, ValueError, "eta0"),
-    ({"shuffle": "no"}, TypeError, "shuffle"),
-    ({"fit_intercept": 1}, TypeError, "fit_intercept"),
-    ({"random_state": "seed"}, TypeError, "random_state"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"max_iter": 0}, ValueError, "max_iter"),
+        ({"max_iter": 2.5}, TypeError, "max_iter"),
+        ({"eta0": 0.0}, ValueError, "eta0"),
+        ({"eta0": -1.0}, ValueError, "eta0"),
+        ({"eta0": np.nan}, ValueError, "eta0"),
+        ({"shuffle": "no"}, TypeError, "shuffle"),
+        ({"fit_intercept": 1}, TypeError, "fit_intercept"),
+        ({"random_state": "seed"}, TypeError, "random_state"),
+    ],
+)
 def test_bad_hyper_parameters_are_rejected(params, error, match):
     with pytest.raises(error, match=match):
         Perceptron(**params).fit(XOR_X, XOR_Y)

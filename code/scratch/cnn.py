@@ -41,17 +41,17 @@ from .validation import (
     encode_labels,
 )
 
-
 # Sizes ------------------------------------------------------------------
+
 
 def as_pair(value, name, low):
     """An int, or a pair of ints, as (along rows, along columns), each at
     least ``low``: the form of kernel sizes, strides and paddings."""
-    pair = tuple(value) if isinstance(value, (tuple, list)) else (value,
-                                                                 value)
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
     if len(pair) != 2:
-        raise ValueError(f"{name} must be an int or a pair of ints, got "
-                         f"{value!r}")
+        raise ValueError(
+            f"{name} must be an int or a pair of ints, got {value!r}"
+        )
     for item in pair:
         check_scalar(item, name, numbers.Integral, low=low)
     return tuple(int(item) for item in pair)
@@ -66,7 +66,8 @@ def conv_output_size(size, kernel_size, stride=1, padding=0):
     if padded < kernel_size:
         raise ValueError(
             f"the image is smaller than the kernel: {size} pixels "
-            f"({padded} after padding) against a kernel of {kernel_size}")
+            f"({padded} after padding) against a kernel of {kernel_size}"
+        )
     return (padded - kernel_size) // stride + 1
 
 
@@ -88,19 +89,23 @@ def check_images(x, kernel_size, padding, in_channels=None):
     padding for the kernel; otherwise a ValueError naming the problem."""
     x = check_array(x, name="x", ndim=4)
     if in_channels is not None and x.shape[1] != in_channels:
-        raise ValueError(f"x has {x.shape[1]} channel(s), but the layer "
-                         f"was built for in_channels={in_channels}")
+        raise ValueError(
+            f"x has {x.shape[1]} channel(s), but the layer "
+            f"was built for in_channels={in_channels}"
+        )
     for axis, name in ((0, "height"), (1, "width")):
         size = x.shape[2 + axis]
         if size + 2 * padding[axis] < kernel_size[axis]:
             raise ValueError(
                 f"x is smaller than the kernel: {name} {size} "
                 f"({size + 2 * padding[axis]} after padding) against a "
-                f"kernel {name} of {kernel_size[axis]}")
+                f"kernel {name} of {kernel_size[axis]}"
+            )
     return x
 
 
 # Convolution as a matrix product ----------------------------------------
+
 
 def sliding_windows(x, kernel_size, stride):
     """Every window of ``kernel_size`` in images x (n, c, h, w), moved by
@@ -108,7 +113,7 @@ def sliding_windows(x, kernel_size, stride):
     whose window (u, v) starts at row u * stride_h, column v * stride_w
     (eq-cnn-conv)."""
     windows = sliding_window_view(x, kernel_size, axis=(2, 3))
-    return windows[:, :, ::stride[0], ::stride[1]]
+    return windows[:, :, :: stride[0], :: stride[1]]
 
 
 def im2col(x, kernel_size, stride):
@@ -123,7 +128,8 @@ def im2col(x, kernel_size, stride):
     # the last axis, out_w, stays the innermost one of the source, so
     # the copy reads memory in runs.
     cols = windows.transpose(1, 4, 5, 0, 2, 3).reshape(
-        channels * kh * kw, n * out_h * out_w)
+        channels * kh * kw, n * out_h * out_w
+    )
     return cols, (out_h, out_w)
 
 
@@ -148,9 +154,15 @@ def dilate(x, stride):
     n, channels, height, width = x.shape
     if stride == (1, 1):
         return x
-    dilated = np.zeros((n, channels, (height - 1) * stride[0] + 1,
-                        (width - 1) * stride[1] + 1))
-    dilated[:, :, ::stride[0], ::stride[1]] = x
+    dilated = np.zeros(
+        (
+            n,
+            channels,
+            (height - 1) * stride[0] + 1,
+            (width - 1) * stride[1] + 1,
+        )
+    )
+    dilated[:, :, :: stride[0], :: stride[1]] = x
     return dilated
 
 
@@ -159,12 +171,23 @@ def pad_or_crop(x, rows, cols):
     right) entries added as zeros where positive, removed where
     negative."""
     height, width = x.shape[2:]
-    x = x[:, :, max(-rows[0], 0):height - max(-rows[1], 0),
-          max(-cols[0], 0):width - max(-cols[1], 0)]
+    x = x[
+        :,
+        :,
+        max(-rows[0], 0) : height - max(-rows[1], 0),
+        max(-cols[0], 0) : width - max(-cols[1], 0),
+    ]
     if max(rows) <= 0 and max(cols) <= 0:
         return x
-    return np.pad(x, ((0, 0), (0, 0), (max(rows[0], 0), max(rows[1], 0)),
-                      (max(cols[0], 0), max(cols[1], 0))))
+    return np.pad(
+        x,
+        (
+            (0, 0),
+            (0, 0),
+            (max(rows[0], 0), max(rows[1], 0)),
+            (max(cols[0], 0), max(cols[1], 0)),
+        ),
+    )
 
 
 def conv_input_gradient(grad_output, weights, stride, padding, image_size):
@@ -182,8 +205,13 @@ def conv_input_gradient(grad_output, weights, stride, padding, image_size):
         # The framed gradient has image + kernel - 1 entries, so that the
         # correlation returns exactly the image's size; rows that no
         # window reached (stride not dividing the span) get zeros.
-        after = (image_size[axis] + kernel_size[axis] - 1 - before
-                 - dilated.shape[2 + axis])
+        after = (
+            image_size[axis]
+            + kernel_size[axis]
+            - 1
+            - before
+            - dilated.shape[2 + axis]
+        )
         frames.append((before, after))
     framed = pad_or_crop(dilated, *frames)  # (n, o, h + kh - 1, w + kw - 1)
     flipped = weights[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (c, o, ..)
@@ -192,6 +220,7 @@ def conv_input_gradient(grad_output, weights, stride, padding, image_size):
 
 
 # Layers -----------------------------------------------------------------
+
 
 class Conv2D(Layer):
     """Two-dimensional convolution (a cross-correlation, as in every deep
@@ -215,8 +244,16 @@ class Conv2D(Layer):
         shape (out_channels,), as in ``torch.nn.Conv2d``.
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
-                 padding=0, *, random_state=None):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        *,
+        random_state=None,
+    ):
         super().__init__()
         check_scalar(in_channels, "in_channels", numbers.Integral, low=1)
         check_scalar(out_channels, "out_channels", numbers.Integral, low=1)
@@ -227,21 +264,23 @@ class Conv2D(Layer):
         rng = check_random_state(random_state)
         shape = (out_channels, in_channels) + self.kernel_size
         fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
-        self.params = {"W": he_normal(shape, fan_in, rng),
-                       "b": np.zeros(out_channels)}
-        self.grads = {name: np.zeros_like(value)
-                      for name, value in self.params.items()}
+        self.params = {
+            "W": he_normal(shape, fan_in, rng),
+            "b": np.zeros(out_channels),
+        }
+        self.grads = {
+            name: np.zeros_like(value) for name, value in self.params.items()
+        }
 
     def forward(self, x):
         """eq-cnn-conv through eq-cnn-im2col; keeps the column matrix for
         the weight gradient."""
-        x = check_images(x, self.kernel_size, self.padding,
-                         self.in_channels)
-        padded = pad_or_crop(x, (self.padding[0],) * 2,
-                             (self.padding[1],) * 2)
+        x = check_images(x, self.kernel_size, self.padding, self.in_channels)
+        padded = pad_or_crop(x, (self.padding[0],) * 2, (self.padding[1],) * 2)
         self._image_size = x.shape[2:]
-        output, self._cols = correlate(padded, self.params["W"],
-                                       self.stride, self.params["b"])
+        output, self._cols = correlate(
+            padded, self.params["W"], self.stride, self.params["b"]
+        )
         return output  # (n, out_channels, out_h, out_w)
 
     def backward(self, grad_output):
@@ -253,12 +292,13 @@ class Conv2D(Layer):
         # (n, o, oh, ow) -> (o, n * oh * ow), the layout of the output
         # of eq-cnn-im2col
         grad_matrix = grad_output.transpose(1, 0, 2, 3).reshape(
-            self.out_channels, -1)
+            self.out_channels, -1
+        )
         self.grads["b"] = grad_matrix.sum(axis=1)
-        self.grads["W"] = (grad_matrix @ self._cols.T).reshape(
-            weights.shape)
-        return conv_input_gradient(grad_output, weights, self.stride,
-                                   self.padding, self._image_size)
+        self.grads["W"] = (grad_matrix @ self._cols.T).reshape(weights.shape)
+        return conv_input_gradient(
+            grad_output, weights, self.stride, self.padding, self._image_size
+        )
 
 
 class MaxPool2D(Layer):
@@ -275,8 +315,11 @@ class MaxPool2D(Layer):
     def __init__(self, kernel_size, stride=None):
         super().__init__()
         self.kernel_size = as_pair(kernel_size, "kernel_size", 1)
-        self.stride = (self.kernel_size if stride is None
-                       else as_pair(stride, "stride", 1))
+        self.stride = (
+            self.kernel_size
+            if stride is None
+            else as_pair(stride, "stride", 1)
+        )
 
     def forward(self, x):
         """eq-cnn-maxpool; keeps where each maximum was, in its window."""
@@ -286,8 +329,9 @@ class MaxPool2D(Layer):
         flat = windows.reshape(n, channels, out_h, out_w, kh * kw)  # copy
         self._argmax = flat.argmax(axis=-1)  # (n, c, out_h, out_w)
         self._input_shape = x.shape
-        return np.take_along_axis(flat, self._argmax[..., None],
-                                  axis=-1)[..., 0]
+        return np.take_along_axis(flat, self._argmax[..., None], axis=-1)[
+            ..., 0
+        ]
 
     def backward(self, grad_output):
         """Each output's gradient goes to the input that was the maximum
@@ -297,13 +341,15 @@ class MaxPool2D(Layer):
         out_h, out_w = grad_output.shape[2:]
         kw = self.kernel_size[1]
         # (n, c, out_h, out_w) row and column of each window's maximum
-        rows = (np.arange(out_h)[:, None] * self.stride[0]
-                + self._argmax // kw)
+        rows = np.arange(out_h)[:, None] * self.stride[0] + self._argmax // kw
         cols = np.arange(out_w) * self.stride[1] + self._argmax % kw
         image = np.arange(n * channels).reshape(n, channels, 1, 1)
         flat_index = (image * height + rows) * width + cols
-        grad = np.bincount(flat_index.ravel(), weights=grad_output.ravel(),
-                           minlength=n * channels * height * width)
+        grad = np.bincount(
+            flat_index.ravel(),
+            weights=grad_output.ravel(),
+            minlength=n * channels * height * width,
+        )
         return grad.reshape(self._input_shape)
 
 
@@ -321,8 +367,17 @@ class Flatten(Layer):
 
 # The classifier ---------------------------------------------------------
 
-def build_network(input_shape, filters, kernel_size, pool_size,
-                  global_pooling, hidden_layer_sizes, n_classes, rng):
+
+def build_network(
+    input_shape,
+    filters,
+    kernel_size,
+    pool_size,
+    global_pooling,
+    hidden_layer_sizes,
+    n_classes,
+    rng,
+):
     """Blocks of Conv2D ("same" padding) -> ReLU -> MaxPool2D, one per
     entry of ``filters``; with ``global_pooling``, a maximum over each
     whole remaining map; then Flatten, dense ReLU layers of
@@ -336,16 +391,29 @@ def build_network(input_shape, filters, kernel_size, pool_size,
             raise ValueError(
                 f"images of {input_shape[1]}x{input_shape[2]} pixels are "
                 f"too small for {len(filters)} blocks with pool_size="
-                f"{pool_size}: block {block + 1} gets {height}x{width}")
-        layers += [Conv2D(channels, out_channels, kernel_size,
-                          padding=padding, random_state=rng),
-                   ReLU(), MaxPool2D(pool_size)]
+                f"{pool_size}: block {block + 1} gets {height}x{width}"
+            )
+        layers += [
+            Conv2D(
+                channels,
+                out_channels,
+                kernel_size,
+                padding=padding,
+                random_state=rng,
+            ),
+            ReLU(),
+            MaxPool2D(pool_size),
+        ]
         height = conv_output_size(
-            conv_output_size(height, kernel_size, 1, padding), pool_size,
-            pool_size)
+            conv_output_size(height, kernel_size, 1, padding),
+            pool_size,
+            pool_size,
+        )
         width = conv_output_size(
-            conv_output_size(width, kernel_size, 1, padding), pool_size,
-            pool_size)
+            conv_output_size(width, kernel_size, 1, padding),
+            pool_size,
+            pool_size,
+        )
         channels = out_channels
     if global_pooling:
         # One number per channel: where a pattern occurs is forgotten.
@@ -354,8 +422,7 @@ def build_network(input_shape, filters, kernel_size, pool_size,
     layers.append(Flatten())
     features = channels * height * width
     for size in hidden_layer_sizes:
-        layers += [Dense(features, size, init="he", random_state=rng),
-                   ReLU()]
+        layers += [Dense(features, size, init="he", random_state=rng), ReLU()]
         features = size
     layers.append(Dense(features, n_classes, random_state=rng))
     return Sequential(layers)
@@ -414,11 +481,23 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         Epochs run.
     """
 
-    def __init__(self, *, filters=(16, 32), kernel_size=3, pool_size=2,
-                 global_pooling=False, hidden_layer_sizes=(), solver="adam",
-                 learning_rate_init=0.003, batch_size=32, max_iter=30,
-                 alpha=0.0001, tol=0.0001, n_iter_no_change=5,
-                 random_state=None):
+    def __init__(
+        self,
+        *,
+        filters=(16, 32),
+        kernel_size=3,
+        pool_size=2,
+        global_pooling=False,
+        hidden_layer_sizes=(),
+        solver="adam",
+        learning_rate_init=0.003,
+        batch_size=32,
+        max_iter=30,
+        alpha=0.0001,
+        tol=0.0001,
+        n_iter_no_change=5,
+        random_state=None,
+    ):
         self.filters = filters
         self.kernel_size = kernel_size
         self.pool_size = pool_size
@@ -437,26 +516,33 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         for name in ("filters", "hidden_layer_sizes"):
             sizes = getattr(self, name)
             if not isinstance(sizes, (tuple, list)):
-                raise TypeError(f"{name} must be a tuple of ints, got "
-                                f"{sizes!r}")
+                raise TypeError(
+                    f"{name} must be a tuple of ints, got {sizes!r}"
+                )
             for size in sizes:
                 check_scalar(size, name, numbers.Integral, low=1)
-        check_scalar(self.kernel_size, "kernel_size", numbers.Integral,
-                     low=1)
+        check_scalar(self.kernel_size, "kernel_size", numbers.Integral, low=1)
         if self.kernel_size % 2 == 0:
-            raise ValueError("kernel_size must be odd, so that 'same' "
-                             f"padding exists, got {self.kernel_size}")
+            raise ValueError(
+                "kernel_size must be odd, so that 'same' "
+                f"padding exists, got {self.kernel_size}"
+            )
         check_scalar(self.pool_size, "pool_size", numbers.Integral, low=1)
         check_bool(self.global_pooling, "global_pooling")
         check_option(self.solver, "solver", {"adam", "sgd"})
-        check_scalar(self.learning_rate_init, "learning_rate_init",
-                     low=0.0, low_inclusive=False)
+        check_scalar(
+            self.learning_rate_init,
+            "learning_rate_init",
+            low=0.0,
+            low_inclusive=False,
+        )
         check_scalar(self.batch_size, "batch_size", numbers.Integral, low=1)
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=1)
         check_scalar(self.alpha, "alpha", low=0.0)
         check_scalar(self.tol, "tol", low=0.0)
-        check_scalar(self.n_iter_no_change, "n_iter_no_change",
-                     numbers.Integral, low=1)
+        check_scalar(
+            self.n_iter_no_change, "n_iter_no_change", numbers.Integral, low=1
+        )
 
     def fit(self, X, y):
         """Mini-batch training (alg-cnn-training) until the loss stops
@@ -466,27 +552,44 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         X = check_magnitude(check_array(X, ndim=4))
         y = np.asarray(y)
         if y.ndim != 1:
-            raise ValueError(f"y must be a 1-D array of labels, got shape "
-                             f"{y.shape}")
+            raise ValueError(
+                f"y must be a 1-D array of labels, got shape {y.shape}"
+            )
         if X.shape[0] != y.shape[0]:
-            raise ValueError(f"X and y have different lengths: "
-                             f"{X.shape[0]} and {y.shape[0]}")
+            raise ValueError(
+                f"X and y have different lengths: "
+                f"{X.shape[0]} and {y.shape[0]}"
+            )
         self.classes_, targets = encode_labels(y)
         rng = check_random_state(self.random_state)
         self.input_shape_ = X.shape[1:]
         self.n_features_in_ = int(np.prod(self.input_shape_))
         self.network_ = build_network(
-            self.input_shape_, tuple(self.filters), self.kernel_size,
-            self.pool_size, self.global_pooling,
-            tuple(self.hidden_layer_sizes), len(self.classes_), rng)
+            self.input_shape_,
+            tuple(self.filters),
+            self.kernel_size,
+            self.pool_size,
+            self.global_pooling,
+            tuple(self.hidden_layer_sizes),
+            len(self.classes_),
+            rng,
+        )
         optimizer = make_optimizer(self.solver, self.learning_rate_init)
         loss = SoftmaxCrossEntropy()
         batch_size = min(self.batch_size, X.shape[0])
         self.loss_curve_ = []
         best_loss, epochs_without_gain = np.inf, 0
         for _ in range(self.max_iter):
-            epoch_loss = train_epoch(self.network_, loss, optimizer, X,
-                                     targets, batch_size, rng, self.alpha)
+            epoch_loss = train_epoch(
+                self.network_,
+                loss,
+                optimizer,
+                X,
+                targets,
+                batch_size,
+                rng,
+                self.alpha,
+            )
             self.loss_curve_.append(epoch_loss)
             # scikit-learn's rule: count epochs that fail to beat the best
             # loss by tol, and stop when there are too many in a row.
@@ -501,7 +604,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             warnings.warn(
                 f"CNNClassifier stopped at max_iter={self.max_iter} epochs "
                 "before the training loss settled; raise max_iter",
-                ConvergenceWarning)
+                ConvergenceWarning,
+            )
         self.n_iter_ = len(self.loss_curve_)
         return self
 
@@ -513,7 +617,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 f"X has images of shape {X.shape[1:]} "
                 f"({int(np.prod(X.shape[1:]))} features), but "
                 f"CNNClassifier was fitted with {self.input_shape_} "
-                f"({self.n_features_in_} features)")
+                f"({self.n_features_in_} features)"
+            )
         return X
 
     def decision_function(self, X, chunk_size=512):
@@ -521,9 +626,12 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         ``chunk_size`` images at a time so that the column matrices stay
         small."""
         X = self._check_X(X)
-        return np.concatenate([
-            self.network_.forward(X[start:start + chunk_size])
-            for start in range(0, X.shape[0], chunk_size)])
+        return np.concatenate(
+            [
+                self.network_.forward(X[start : start + chunk_size])
+                for start in range(0, X.shape[0], chunk_size)
+            ]
+        )
 
     def predict_proba(self, X):
         """Softmax of the class scores, columns in ``classes_`` order."""

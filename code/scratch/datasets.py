@@ -14,8 +14,14 @@ import numpy as np
 DATA_DIR = pathlib.Path(__file__).resolve().parent / "data"
 
 HOUSING_NUMERIC = [
-    "longitude", "latitude", "housing_median_age", "total_rooms",
-    "total_bedrooms", "population", "households", "median_income",
+    "longitude",
+    "latitude",
+    "housing_median_age",
+    "total_rooms",
+    "total_bedrooms",
+    "population",
+    "households",
+    "median_income",
 ]
 TESLA_COLUMNS = ["Open", "High", "Low", "Close", "Volume", "Adj Close"]
 
@@ -34,8 +40,15 @@ def load_housing(drop_missing=True):
     False, in which case they hold NaN.
     """
     rows = _read_rows("housing.csv")
-    X = np.array([[float(row[name]) if row[name] else np.nan
-                   for name in HOUSING_NUMERIC] for row in rows])
+    X = np.array(
+        [
+            [
+                float(row[name]) if row[name] else np.nan
+                for name in HOUSING_NUMERIC
+            ]
+            for row in rows
+        ]
+    )
     y = np.array([float(row["median_house_value"]) for row in rows])
     ocean = np.array([row["ocean_proximity"] for row in rows])
     if drop_missing:
@@ -53,10 +66,15 @@ def load_tesla():
     high, low, close, volume, adjusted close).
     """
     rows = _read_rows("tesla.csv")
-    dates = np.array([
-        datetime.datetime.strptime(row["Date"], "%m/%d/%Y").date()
-        for row in rows], dtype="datetime64[D]")
-    prices = np.array([[float(row[name]) for name in TESLA_COLUMNS]
-                       for row in rows])
+    dates = np.array(
+        [
+            datetime.datetime.strptime(row["Date"], "%m/%d/%Y").date()
+            for row in rows
+        ],
+        dtype="datetime64[D]",
+    )
+    prices = np.array(
+        [[float(row[name]) for name in TESLA_COLUMNS] for row in rows]
+    )
     order = np.argsort(dates, kind="stable")
     return dates[order], prices[order], list(TESLA_COLUMNS)

@@ -14,8 +14,13 @@ import numbers
 import numpy as np
 
 from .nn import Layer
-from .rnn import (RNNClassifier, RNNLanguageModel, RNNRegressor,
-                  check_sequences, uniform_init)
+from .rnn import (
+    RNNClassifier,
+    RNNLanguageModel,
+    RNNRegressor,
+    check_sequences,
+    uniform_init,
+)
 from .validation import check_array, check_random_state, check_scalar
 
 
@@ -48,13 +53,19 @@ class LSTM(Layer):
         check_scalar(hidden_size, "hidden_size", numbers.Integral, low=1)
         self.input_size, self.hidden_size = input_size, hidden_size
         rng = check_random_state(random_state)
-        shapes = {"W_ih": (4 * hidden_size, input_size),
-                  "W_hh": (4 * hidden_size, hidden_size),
-                  "b_ih": (4 * hidden_size,), "b_hh": (4 * hidden_size,)}
-        self.params = {name: uniform_init(shape, hidden_size, rng)
-                       for name, shape in shapes.items()}
-        self.grads = {name: np.zeros_like(value)
-                      for name, value in self.params.items()}
+        shapes = {
+            "W_ih": (4 * hidden_size, input_size),
+            "W_hh": (4 * hidden_size, hidden_size),
+            "b_ih": (4 * hidden_size,),
+            "b_hh": (4 * hidden_size,),
+        }
+        self.params = {
+            name: uniform_init(shape, hidden_size, rng)
+            for name, shape in shapes.items()
+        }
+        self.grads = {
+            name: np.zeros_like(value) for name, value in self.params.items()
+        }
 
     def _check_input(self, x, initial_state):
         """The sequences as a float array, and (h0, c0), zeros if None."""
@@ -62,15 +73,16 @@ class LSTM(Layer):
         shape = (x.shape[0], self.hidden_size)
         if initial_state is None:
             return x, (np.zeros(shape), np.zeros(shape))
-        if not (isinstance(initial_state, tuple)
-                and len(initial_state) == 2):
+        if not (isinstance(initial_state, tuple) and len(initial_state) == 2):
             raise ValueError("initial_state must be a tuple (h0, c0)")
         states = []
         for name, state in zip(("h0", "c0"), initial_state):
             state = check_array(state, name=name, ndim=2, min_samples=0)
             if state.shape != shape:
-                raise ValueError(f"{name} must have shape (batch, hidden) "
-                                 f"= {shape}, got {state.shape}")
+                raise ValueError(
+                    f"{name} must have shape (batch, hidden) "
+                    f"= {shape}, got {state.shape}"
+                )
             states.append(state)
         return x, tuple(states)
 
@@ -84,8 +96,11 @@ class LSTM(Layer):
         W_hh_T = self.params["W_hh"].T
         # The input part of every pre-activation in one product,
         # time-major so that each step reads a contiguous block.
-        z_input = (x.transpose(1, 0, 2) @ self.params["W_ih"].T
-                   + self.params["b_ih"] + self.params["b_hh"])
+        z_input = (
+            x.transpose(1, 0, 2) @ self.params["W_ih"].T
+            + self.params["b_ih"]
+            + self.params["b_hh"]
+        )
         z_input = z_input.reshape(n_steps, batch, 4, hidden)
         # sigma(z) = (1 + tanh(z / 2)) / 2 (eq-lstm-sigmoid-tanh): one
         # tanh gives the three sigmoid gates and the tanh candidate.
@@ -123,9 +138,9 @@ class LSTM(Layer):
         factors = np.empty_like(self._gates)
         factors[:, :, 0] = g * i * (1.0 - i)
         factors[:, :, 1] = self._cells[:-1] * f * (1.0 - f)
-        factors[:, :, 2] = i * (1.0 - g ** 2)
+        factors[:, :, 2] = i * (1.0 - g**2)
         factors[:, :, 3] = tanh_c * o * (1.0 - o)
-        hidden_to_cell = o * (1.0 - tanh_c ** 2)
+        hidden_to_cell = o * (1.0 - tanh_c**2)
         return factors, hidden_to_cell, f
 
     def backward(self, grad_output):
@@ -144,8 +159,7 @@ class LSTM(Layer):
             grad_h = grad_h + grad_output[t]
             grad_c = grad_c + grad_h * hidden_to_cell[t]
             step = grad_z[t]  # (batch, 4, hidden)
-            np.multiply(grad_c[:, None, :], factors[t, :, :3],
-                        out=step[:, :3])
+            np.multiply(grad_c[:, None, :], factors[t, :, :3], out=step[:, :3])
             np.multiply(grad_h, factors[t, :, 3], out=step[:, 3])
             grad_h = step.reshape(batch, 4 * hidden) @ W_hh
             grad_c = grad_c * forget[t]
@@ -167,6 +181,7 @@ class LSTM(Layer):
 
 
 # Models -----------------------------------------------------------------
+
 
 class LSTMRegressor(RNNRegressor):
     """Many-to-one regression with an LSTM layer: ``RNNRegressor`` (same

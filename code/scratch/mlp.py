@@ -16,15 +16,33 @@ import warnings
 
 import numpy as np
 
-from .nn import (ACTIVATIONS, Dense, Sequential, SoftmaxCrossEntropy,
-                 SquaredError, make_optimizer, train_epoch)
+from .nn import (
+    ACTIVATIONS,
+    Dense,
+    Sequential,
+    SoftmaxCrossEntropy,
+    SquaredError,
+    make_optimizer,
+    train_epoch,
+)
 from .numerics import softmax
-from .validation import (BaseEstimator, ClassifierMixin,
-                         ConvergenceWarning, RegressorMixin, check_array,
-                         check_bool, check_is_fitted, check_option,
-                         check_predict_input, check_random_state,
-                         check_scalar, check_X_y, encode_labels, r2_score,
-                         record_feature_names)
+from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    ConvergenceWarning,
+    RegressorMixin,
+    check_array,
+    check_bool,
+    check_is_fitted,
+    check_option,
+    check_predict_input,
+    check_random_state,
+    check_scalar,
+    check_X_y,
+    encode_labels,
+    r2_score,
+    record_feature_names,
+)
 
 
 def build_network(layer_sizes, activation, rng):
@@ -51,15 +69,22 @@ def validation_split(n_samples, validation_fraction, rng):
             f"validation_fraction={validation_fraction} of {n_samples} "
             f"samples leaves {n_validation} for validation and "
             f"{n_samples - n_validation} for training; early stopping "
-            "needs at least 2 and 1 sample(s)")
+            "needs at least 2 and 1 sample(s)"
+        )
     order = rng.permutation(n_samples)
     return order[n_validation:], order[:n_validation]
 
 
 def mean_r2(targets, predictions):
     """R^2 of each column of (n_samples, n_outputs) arrays, averaged."""
-    return float(np.mean([r2_score(targets[:, k], predictions[:, k])
-                          for k in range(targets.shape[1])]))
+    return float(
+        np.mean(
+            [
+                r2_score(targets[:, k], predictions[:, k])
+                for k in range(targets.shape[1])
+            ]
+        )
+    )
 
 
 class _BaseMLP(BaseEstimator):
@@ -68,12 +93,24 @@ class _BaseMLP(BaseEstimator):
     stopping rule, and the weights in scikit-learn's layout. A subclass
     gives the loss, the targets and the validation score."""
 
-    def __init__(self, *, hidden_layer_sizes=(100,), activation="relu",
-                 solver="adam", alpha=1e-4, batch_size="auto",
-                 learning_rate_init=1e-3, momentum=0.9,
-                 nesterovs_momentum=True, max_iter=200, tol=1e-4,
-                 n_iter_no_change=10, early_stopping=False,
-                 validation_fraction=0.1, random_state=None):
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=1e-3,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+    ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -98,34 +135,50 @@ class _BaseMLP(BaseEstimator):
         try:
             sizes = tuple(sizes)
         except TypeError:
-            raise TypeError("hidden_layer_sizes must be a sequence of "
-                            f"integers, got {sizes!r}") from None
+            raise TypeError(
+                "hidden_layer_sizes must be a sequence of "
+                f"integers, got {sizes!r}"
+            ) from None
         for size in sizes:
-            check_scalar(size, "each hidden layer size", numbers.Integral,
-                         low=1)
+            check_scalar(
+                size, "each hidden layer size", numbers.Integral, low=1
+            )
         return sizes
 
     def _check_params(self):
         check_option(self.activation, "activation", set(ACTIVATIONS))
         check_option(self.solver, "solver", {"sgd", "adam"})
         check_scalar(self.alpha, "alpha", low=0.0)
-        if not (isinstance(self.batch_size, str)
-                and self.batch_size == "auto"):
-            check_scalar(self.batch_size, "batch_size", numbers.Integral,
-                         low=1)
-        check_scalar(self.learning_rate_init, "learning_rate_init",
-                     low=0.0, low_inclusive=False)
-        check_scalar(self.momentum, "momentum", low=0.0, high=1.0,
-                     high_inclusive=False)
+        if not (
+            isinstance(self.batch_size, str) and self.batch_size == "auto"
+        ):
+            check_scalar(
+                self.batch_size, "batch_size", numbers.Integral, low=1
+            )
+        check_scalar(
+            self.learning_rate_init,
+            "learning_rate_init",
+            low=0.0,
+            low_inclusive=False,
+        )
+        check_scalar(
+            self.momentum, "momentum", low=0.0, high=1.0, high_inclusive=False
+        )
         check_bool(self.nesterovs_momentum, "nesterovs_momentum")
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
-        check_scalar(self.n_iter_no_change, "n_iter_no_change",
-                     numbers.Integral, low=1)
+        check_scalar(
+            self.n_iter_no_change, "n_iter_no_change", numbers.Integral, low=1
+        )
         check_bool(self.early_stopping, "early_stopping")
-        check_scalar(self.validation_fraction, "validation_fraction",
-                     low=0.0, high=1.0, low_inclusive=False,
-                     high_inclusive=False)
+        check_scalar(
+            self.validation_fraction,
+            "validation_fraction",
+            low=0.0,
+            high=1.0,
+            low_inclusive=False,
+            high_inclusive=False,
+        )
         return self._hidden_sizes()
 
     def _fit(self, X, targets, n_outputs):
@@ -137,35 +190,56 @@ class _BaseMLP(BaseEstimator):
         n_samples, self.n_features_in_ = X.shape
         self.network_ = build_network(
             (self.n_features_in_, *hidden_sizes, n_outputs),
-            self.activation, rng)
+            self.activation,
+            rng,
+        )
         self.n_layers_ = len(hidden_sizes) + 2
         self.n_outputs_ = n_outputs
         if self.early_stopping:
             train, held_out = validation_split(
-                n_samples, self.validation_fraction, rng)
+                n_samples, self.validation_fraction, rng
+            )
             X, X_val = X[train], X[held_out]
             targets, targets_val = targets[train], targets[held_out]
-        batch_size = (min(200, X.shape[0]) if self.batch_size == "auto"
-                      else min(self.batch_size, X.shape[0]))
-        optimizer = make_optimizer(self.solver, self.learning_rate_init,
-                                   self.momentum, self.nesterovs_momentum)
+        batch_size = (
+            min(200, X.shape[0])
+            if self.batch_size == "auto"
+            else min(self.batch_size, X.shape[0])
+        )
+        optimizer = make_optimizer(
+            self.solver,
+            self.learning_rate_init,
+            self.momentum,
+            self.nesterovs_momentum,
+        )
         loss = self._loss()
         self.loss_curve_ = []
         self.best_loss_ = np.inf
         self.validation_scores_ = [] if self.early_stopping else None
-        self.best_validation_score_ = (-np.inf if self.early_stopping
-                                       else None)
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
         best_weights, no_improvement = None, 0
         for epoch in range(1, self.max_iter + 1):
-            self.loss_curve_.append(float(train_epoch(
-                self.network_, loss, optimizer, X, targets, batch_size, rng,
-                alpha=self.alpha)))
+            self.loss_curve_.append(
+                float(
+                    train_epoch(
+                        self.network_,
+                        loss,
+                        optimizer,
+                        X,
+                        targets,
+                        batch_size,
+                        rng,
+                        alpha=self.alpha,
+                    )
+                )
+            )
             self.n_iter_ = epoch
             if not np.isfinite(self.loss_curve_[-1]):
                 raise ValueError(
                     f"the training loss became NaN or infinity in epoch "
                     f"{epoch}; standardise the features or lower "
-                    "learning_rate_init")
+                    "learning_rate_init"
+                )
             if self.early_stopping:
                 score = self._score_targets(X_val, targets_val)
                 self.validation_scores_.append(score)
@@ -174,8 +248,7 @@ class _BaseMLP(BaseEstimator):
                     self.best_validation_score_ = score
                     best_weights = self._copy_weights()
             else:
-                improved = (self.loss_curve_[-1]
-                            <= self.best_loss_ - self.tol)
+                improved = self.loss_curve_[-1] <= self.best_loss_ - self.tol
                 self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
             no_improvement = 0 if improved else no_improvement + 1
             if no_improvement > self.n_iter_no_change:
@@ -184,15 +257,19 @@ class _BaseMLP(BaseEstimator):
             warnings.warn(
                 f"stochastic optimiser: max_iter={self.max_iter} epochs "
                 "reached and the optimisation has not converged yet",
-                ConvergenceWarning, stacklevel=3)
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         if self.early_stopping:
             self.best_loss_ = None
             self._restore_weights(best_weights)
         return self
 
     def _copy_weights(self):
-        return [{name: value.copy() for name, value in params.items()}
-                for params, _ in self.network_.parameters()]
+        return [
+            {name: value.copy() for name, value in params.items()}
+            for params, _ in self.network_.parameters()
+        ]
 
     def _restore_weights(self, saved):
         """Copy saved weights back in place, so that ``coefs_`` and
@@ -203,8 +280,9 @@ class _BaseMLP(BaseEstimator):
 
     def _dense_layers(self):
         check_is_fitted(self, "network_")
-        return [layer for layer in self.network_.layers
-                if isinstance(layer, Dense)]
+        return [
+            layer for layer in self.network_.layers if isinstance(layer, Dense)
+        ]
 
     @property
     def coefs_(self):
@@ -306,8 +384,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def _score_targets(self, X, y_index):
         """Accuracy against class indices: the early-stopping score."""
-        return float(np.mean(np.argmax(self._output(X), axis=1)
-                             == y_index))
+        return float(np.mean(np.argmax(self._output(X), axis=1) == y_index))
 
     def predict_proba(self, X):
         """Class probabilities, (n_samples, n_classes): the softmax of the
@@ -353,8 +430,10 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         if np.asarray(y).ndim == 2:  # several outputs
             X, y = check_array(X), check_array(y, name="y")
             if X.shape[0] != y.shape[0]:
-                raise ValueError(f"X and y have different lengths: "
-                                 f"{X.shape[0]} and {y.shape[0]}")
+                raise ValueError(
+                    f"X and y have different lengths: "
+                    f"{X.shape[0]} and {y.shape[0]}"
+                )
         else:
             X, y = check_X_y(X, y, y_numeric=True)
         self._y_ndim = y.ndim
@@ -381,7 +460,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         predictions = self.predict(X)
         y = check_array(y, name="y", ndim=predictions.ndim)
         if y.shape != predictions.shape:
-            raise ValueError(f"y has shape {y.shape}, the predictions "
-                             f"{predictions.shape}")
-        return mean_r2(y.reshape(len(y), -1),
-                       predictions.reshape(len(y), -1))
+            raise ValueError(
+                f"y has shape {y.shape}, the predictions {predictions.shape}"
+            )
+        return mean_r2(y.reshape(len(y), -1), predictions.reshape(len(y), -1))

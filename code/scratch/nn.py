@@ -23,8 +23,8 @@ import numpy as np
 from .numerics import log_sum_exp, sigmoid
 from .validation import check_option, check_random_state, check_scalar
 
-
 # Initialisation ---------------------------------------------------------
+
 
 def glorot_uniform(shape, fan_in, fan_out, rng):
     """Weights uniform on [-a, a] with a = sqrt(6 / (fan_in + fan_out)):
@@ -42,6 +42,7 @@ def he_normal(shape, fan_in, rng):
 
 
 # Layers -----------------------------------------------------------------
+
 
 class Layer:
     """A layer without parameters; subclasses with parameters fill
@@ -70,8 +71,9 @@ class Dense(Layer):
         (out_features,), as in ``torch.nn.Linear``.
     """
 
-    def __init__(self, in_features, out_features, *, init="glorot",
-                 random_state=None):
+    def __init__(
+        self, in_features, out_features, *, init="glorot", random_state=None
+    ):
         super().__init__()
         check_scalar(in_features, "in_features", numbers.Integral, low=1)
         check_scalar(out_features, "out_features", numbers.Integral, low=1)
@@ -83,8 +85,9 @@ class Dense(Layer):
         else:
             weights = he_normal(shape, in_features, rng)
         self.params = {"W": weights, "b": np.zeros(out_features)}
-        self.grads = {name: np.zeros_like(value)
-                      for name, value in self.params.items()}
+        self.grads = {
+            name: np.zeros_like(value) for name, value in self.params.items()
+        }
 
     def forward(self, x):
         self._x = x  # (..., in_features)
@@ -124,7 +127,7 @@ class Tanh(Layer):
         return self._y
 
     def backward(self, grad_output):
-        return grad_output * (1.0 - self._y ** 2)
+        return grad_output * (1.0 - self._y**2)
 
 
 class Logistic(Layer):
@@ -149,8 +152,12 @@ class Identity(Layer):
         return grad_output
 
 
-ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Logistic,
-               "identity": Identity}
+ACTIVATIONS = {
+    "relu": ReLU,
+    "tanh": Tanh,
+    "logistic": Logistic,
+    "identity": Identity,
+}
 
 
 class Sequential:
@@ -173,11 +180,15 @@ class Sequential:
     def parameters(self):
         """``(params, grads)`` of every layer that has parameters, in
         order: what the optimisers update."""
-        return [(layer.params, layer.grads) for layer in self.layers
-                if layer.params]
+        return [
+            (layer.params, layer.grads)
+            for layer in self.layers
+            if layer.params
+        ]
 
 
 # Losses -----------------------------------------------------------------
+
 
 class SoftmaxCrossEntropy:
     """Mean cross-entropy of softmax(logits) against integer class indices,
@@ -197,8 +208,7 @@ class SoftmaxCrossEntropy:
         log_normaliser = log_sum_exp(scores, axis=1)
         self._probabilities = np.exp(scores - log_normaliser[:, None])
         self._shape = logits.shape
-        return float(np.mean(log_normaliser
-                             - scores[rows, self._targets]))
+        return float(np.mean(log_normaliser - scores[rows, self._targets]))
 
     def backward(self):
         grad = self._probabilities.copy()  # (rows, classes)
@@ -214,9 +224,8 @@ class SquaredError:
     (eq-mlp-squared-error); its gradient is (y_hat - y) / m."""
 
     def forward(self, predictions, targets):
-        self._difference = predictions - np.reshape(targets,
-                                                    predictions.shape)
-        return float(np.mean(self._difference ** 2) / 2.0)
+        self._difference = predictions - np.reshape(targets, predictions.shape)
+        return float(np.mean(self._difference**2) / 2.0)
 
     def backward(self):
         return self._difference / self._difference.size
@@ -231,12 +240,13 @@ def add_l2_penalty(parameters, alpha, n_samples):
     for params, grads in parameters:
         for name, value in params.items():
             if name.startswith("W"):
-                penalty += np.sum(value ** 2)
+                penalty += np.sum(value**2)
                 grads[name] = grads[name] + (alpha / n_samples) * value
     return 0.5 * alpha * penalty / n_samples
 
 
 # Optimisers -------------------------------------------------------------
+
 
 def optimizer_state(store, key, like):
     """The state array an optimiser keeps under ``key`` (a velocity or a
@@ -256,10 +266,12 @@ class SGD:
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        self.learning_rate = check_scalar(learning_rate, "learning_rate",
-                                          low=0.0, low_inclusive=False)
-        self.momentum = check_scalar(momentum, "momentum", low=0.0,
-                                     high=1.0, high_inclusive=False)
+        self.learning_rate = check_scalar(
+            learning_rate, "learning_rate", low=0.0, low_inclusive=False
+        )
+        self.momentum = check_scalar(
+            momentum, "momentum", low=0.0, high=1.0, high_inclusive=False
+        )
         self.nesterov = bool(nesterov)
         self._velocity = {}
 
@@ -267,8 +279,9 @@ class SGD:
         for index, (params, grads) in enumerate(parameters):
             for name, value in params.items():
                 step = self.learning_rate * grads[name]
-                velocity = optimizer_state(self._velocity, (index, name),
-                                           value)
+                velocity = optimizer_state(
+                    self._velocity, (index, name), value
+                )
                 velocity *= self.momentum  # in place: no new arrays
                 velocity -= step
                 if self.nesterov:
@@ -286,25 +299,32 @@ class Adam:
     place, as ``SGD.step`` does.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-8):
-        self.learning_rate = check_scalar(learning_rate, "learning_rate",
-                                          low=0.0, low_inclusive=False)
-        self.beta_1 = check_scalar(beta_1, "beta_1", low=0.0, high=1.0,
-                                   high_inclusive=False)
-        self.beta_2 = check_scalar(beta_2, "beta_2", low=0.0, high=1.0,
-                                   high_inclusive=False)
-        self.epsilon = check_scalar(epsilon, "epsilon", low=0.0,
-                                    low_inclusive=False)
+    def __init__(
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        self.learning_rate = check_scalar(
+            learning_rate, "learning_rate", low=0.0, low_inclusive=False
+        )
+        self.beta_1 = check_scalar(
+            beta_1, "beta_1", low=0.0, high=1.0, high_inclusive=False
+        )
+        self.beta_2 = check_scalar(
+            beta_2, "beta_2", low=0.0, high=1.0, high_inclusive=False
+        )
+        self.epsilon = check_scalar(
+            epsilon, "epsilon", low=0.0, low_inclusive=False
+        )
         self._first, self._second = {}, {}
         self._steps = 0
 
     def step(self, parameters):
         self._steps += 1
         # The bias corrections of both moments folded into one step size.
-        step_size = (self.learning_rate
-                     * np.sqrt(1.0 - self.beta_2 ** self._steps)
-                     / (1.0 - self.beta_1 ** self._steps))
+        step_size = (
+            self.learning_rate
+            * np.sqrt(1.0 - self.beta_2**self._steps)
+            / (1.0 - self.beta_1**self._steps)
+        )
         for index, (params, grads) in enumerate(parameters):
             for name, value in params.items():
                 key, grad = (index, name), grads[name]
@@ -314,7 +334,7 @@ class Adam:
                 first *= self.beta_1
                 first += (1.0 - self.beta_1) * grad
                 second *= self.beta_2
-                second += (1.0 - self.beta_2) * grad ** 2
+                second += (1.0 - self.beta_2) * grad**2
                 denominator = np.sqrt(second)
                 denominator += self.epsilon
                 value -= step_size * first / denominator
@@ -330,13 +350,14 @@ def make_optimizer(solver, learning_rate, momentum=0.9, nesterov=True):
 
 # Training ---------------------------------------------------------------
 
+
 def minibatches(n_samples, batch_size, rng):
     """Index arrays of shuffled mini-batches covering every sample once:
     one epoch. The last batch is smaller when batch_size does not divide
     n_samples."""
     order = rng.permutation(n_samples)
     for start in range(0, n_samples, batch_size):
-        yield order[start:start + batch_size]
+        yield order[start : start + batch_size]
 
 
 def clip_gradients(parameters, max_norm):
@@ -344,8 +365,13 @@ def clip_gradients(parameters, max_norm):
     norm of all of them stacked into one vector, is at most ``max_norm``
     (eq-rnn-clip). The direction of the step is kept; only its length is
     capped. Returns the norm before clipping."""
-    norm = np.sqrt(sum(np.sum(grads[name] ** 2)
-                       for _, grads in parameters for name in grads))
+    norm = np.sqrt(
+        sum(
+            np.sum(grads[name] ** 2)
+            for _, grads in parameters
+            for name in grads
+        )
+    )
     if norm > max_norm:
         for _, grads in parameters:
             for name in grads:
@@ -353,8 +379,17 @@ def clip_gradients(parameters, max_norm):
     return float(norm)
 
 
-def train_epoch(network, loss, optimizer, X, targets, batch_size, rng,
-                alpha=0.0, max_grad_norm=None):
+def train_epoch(
+    network,
+    loss,
+    optimizer,
+    X,
+    targets,
+    batch_size,
+    rng,
+    alpha=0.0,
+    max_grad_norm=None,
+):
     """One epoch of mini-batch training: forward, loss, backward, L2,
     gradient clipping (if ``max_grad_norm`` is given), optimiser step per
     batch. Returns the mean training loss over the epoch (penalty
@@ -365,8 +400,9 @@ def train_epoch(network, loss, optimizer, X, targets, batch_size, rng,
         batch_loss = loss.forward(output, targets[batch])
         network.backward(loss.backward())
         if alpha > 0.0:
-            batch_loss += add_l2_penalty(network.parameters(), alpha,
-                                         batch.shape[0])
+            batch_loss += add_l2_penalty(
+                network.parameters(), alpha, batch.shape[0]
+            )
         if max_grad_norm is not None:
             clip_gradients(network.parameters(), max_grad_norm)
         optimizer.step(network.parameters())
@@ -376,6 +412,7 @@ def train_epoch(network, loss, optimizer, X, targets, batch_size, rng,
 
 # Gradient checking ------------------------------------------------------
 
+
 def numerical_gradient(loss, array, eps=1e-6):
     """Central-difference gradient (eq-mlp-central-difference) of the
     scalar ``loss()`` with respect to every entry of ``array``.
@@ -384,10 +421,15 @@ def numerical_gradient(loss, array, eps=1e-6):
     perturbed in place, one entry at a time, and restored. The error is
     O(eps^2); the cost is 2 * array.size calls of ``loss``.
     """
-    if not (isinstance(array, np.ndarray) and array.flags.c_contiguous
-            and array.dtype == np.float64):
-        raise TypeError("array must be a C-contiguous float64 ndarray, so "
-                        "that it can be perturbed in place")
+    if not (
+        isinstance(array, np.ndarray)
+        and array.flags.c_contiguous
+        and array.dtype == np.float64
+    ):
+        raise TypeError(
+            "array must be a C-contiguous float64 ndarray, so "
+            "that it can be perturbed in place"
+        )
     grad = np.zeros_like(array)
     flat, grad_flat = array.reshape(-1), grad.reshape(-1)  # views
     for i in range(flat.size):
@@ -406,8 +448,10 @@ def relative_error(analytic, numeric):
     max |a - n| / max(max |a|, max |n|), the measure the gradient checks
     hold below 1e-6 (eq-mlp-relative-error). Zero when both are zero."""
     analytic, numeric = np.asarray(analytic), np.asarray(numeric)
-    scale = max(np.max(np.abs(analytic), initial=0.0),
-                np.max(np.abs(numeric), initial=0.0))
+    scale = max(
+        np.max(np.abs(analytic), initial=0.0),
+        np.max(np.abs(numeric), initial=0.0),
+    )
     if scale == 0.0:
         return 0.0
     return float(np.max(np.abs(analytic - numeric)) / scale)

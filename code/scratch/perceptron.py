@@ -18,9 +18,16 @@ import warnings
 
 import numpy as np
 
-from .validation import (ConvergenceWarning, check_bool, check_is_fitted,
-                         check_predict_input, check_random_state,
-                         check_scalar, check_X_y, encode_labels)
+from .validation import (
+    ConvergenceWarning,
+    check_bool,
+    check_is_fitted,
+    check_predict_input,
+    check_random_state,
+    check_scalar,
+    check_X_y,
+    encode_labels,
+)
 
 # Rows scored at once when looking for the next mistake; the block grows
 # while no mistake turns up and shrinks to the recent gap after one.
@@ -147,8 +154,15 @@ class Perceptron:
     n_features_in_ : int
     """
 
-    def __init__(self, *, fit_intercept=True, max_iter=1000, shuffle=True,
-                 eta0=1.0, random_state=None):
+    def __init__(
+        self,
+        *,
+        fit_intercept=True,
+        max_iter=1000,
+        shuffle=True,
+        eta0=1.0,
+        random_state=None,
+    ):
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.shuffle = shuffle
@@ -183,8 +197,9 @@ class Perceptron:
                 X_epoch, Y_epoch = X1[order], Y[order]  # contiguous rows
             else:
                 X_epoch, Y_epoch = X1, Y
-            mistakes, block = perceptron_epoch(X_epoch, Y_epoch, theta, eta,
-                                               block)
+            mistakes, block = perceptron_epoch(
+                X_epoch, Y_epoch, theta, eta, block
+            )
             errors = training_mistakes(X1, Y, theta)
             better = errors < pocket_errors
             pocket[better] = theta[better]
@@ -201,7 +216,9 @@ class Perceptron:
                 f"max_iter={self.max_iter} epochs, so the classes may not "
                 "be linearly separable; keeping the pocket weights, those "
                 "with the fewest training mistakes at an epoch's end",
-                ConvergenceWarning, stacklevel=2)
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         if self.fit_intercept:
             self.coef_, self.intercept_ = pocket[:, :-1], pocket[:, -1]
         else:

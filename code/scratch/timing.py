@@ -17,9 +17,9 @@ class Timing:
     slower than the reference."""
 
     name: str
-    ours_seconds: float       # median wall time of our call
+    ours_seconds: float  # median wall time of our call
     reference_seconds: float  # median wall time of the reference's call
-    ratio: float              # median of ours / reference, round by round
+    ratio: float  # median of ours / reference, round by round
 
 
 def _seconds(call):
@@ -38,6 +38,9 @@ def compare(name, ours, reference, repeats=5):
         ours_times.append(_seconds(ours))
         reference_times.append(_seconds(reference))
     ratios = [a / b for a, b in zip(ours_times, reference_times)]
-    return Timing(name, statistics.median(ours_times),
-                  statistics.median(reference_times),
-                  statistics.median(ratios))
+    return Timing(
+        name,
+        statistics.median(ours_times),
+        statistics.median(reference_times),
+        statistics.median(ratios),
+    )

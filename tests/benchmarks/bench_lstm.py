@@ -34,5 +34,4 @@ def cases():
         outputs, _ = module(x_torch)
         outputs.backward(grad_torch)
 
-    yield ("LSTM forward+backward 32x50x16, 64 hidden", ours, reference,
-           2.0)
+    yield ("LSTM forward+backward 32x50x16, 64 hidden", ours, reference, 2.0)

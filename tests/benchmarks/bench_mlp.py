@@ -27,23 +27,44 @@ def fit_quietly(model, X, y):
 
 def case(name, X, y, **settings):
     settings = {**SETTINGS, **settings}
-    return (name,
-            lambda: fit_quietly(MLPClassifier(**settings), X, y),
-            lambda: fit_quietly(SkMLPClassifier(**settings), X, y), 1.0)
+    return (
+        name,
+        lambda: fit_quietly(MLPClassifier(**settings), X, y),
+        lambda: fit_quietly(SkMLPClassifier(**settings), X, y),
+        1.0,
+    )
 
 
 def cases():
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
-    yield case("MLP adam digits 1,797x64 (100,) 20 epochs", X, y,
-               max_iter=20)
-    yield case("MLP sgd digits 1,797x64 (100,) 20 epochs", X, y,
-               solver="sgd", learning_rate_init=0.01, max_iter=20)
-    yield case("MLP tanh adam digits (100,) 20 epochs", X, y,
-               activation="tanh", max_iter=20)
+    yield case("MLP adam digits 1,797x64 (100,) 20 epochs", X, y, max_iter=20)
+    yield case(
+        "MLP sgd digits 1,797x64 (100,) 20 epochs",
+        X,
+        y,
+        solver="sgd",
+        learning_rate_init=0.01,
+        max_iter=20,
+    )
+    yield case(
+        "MLP tanh adam digits (100,) 20 epochs",
+        X,
+        y,
+        activation="tanh",
+        max_iter=20,
+    )
     X_large, y_large = make_classification(
-        n_samples=10_000, n_features=50, n_informative=20, n_classes=5,
-        random_state=0)
-    yield case("MLP adam 10,000x50 5 classes (128, 64) 5 epochs",
-               X_large, y_large, hidden_layer_sizes=(128, 64),
-               max_iter=5)
+        n_samples=10_000,
+        n_features=50,
+        n_informative=20,
+        n_classes=5,
+        random_state=0,
+    )
+    yield case(
+        "MLP adam 10,000x50 5 classes (128, 64) 5 epochs",
+        X_large,
+        y_large,
+        hidden_layer_sizes=(128, 64),
+        max_iter=5,
+    )

@@ -30,17 +30,25 @@ def separable(n_samples, n_features, margin, seed=0):
 
 
 def reference(max_iter, shuffle, random_state=0):
-    return SkPerceptron(eta0=1.0, alpha=0.0, penalty=None, tol=None,
-                        max_iter=max_iter, shuffle=shuffle,
-                        random_state=random_state)
+    return SkPerceptron(
+        eta0=1.0,
+        alpha=0.0,
+        penalty=None,
+        tol=None,
+        max_iter=max_iter,
+        shuffle=shuffle,
+        random_state=random_state,
+    )
 
 
 def quiet(fit):
     """Run a fit that is expected to stop at max_iter without warning."""
+
     def call():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             return fit()
+
     return call
 
 
@@ -58,18 +66,25 @@ def cases():
     X_digits, y_digits = load_digits(return_X_y=True)
     yield (
         "perceptron digits 1,797x64 K=10, 20 epochs",
-        quiet(lambda: Perceptron(max_iter=20, random_state=0).fit(
-            X_digits, y_digits)),
+        quiet(
+            lambda: Perceptron(max_iter=20, random_state=0).fit(
+                X_digits, y_digits
+            )
+        ),
         lambda: reference(20, shuffle=True).fit(X_digits, y_digits),
         10.0,
     )
 
     X_noisy, y_noisy = make_classification(
-        n_samples=50_000, n_features=20, flip_y=0.05, random_state=0)
+        n_samples=50_000, n_features=20, flip_y=0.05, random_state=0
+    )
     yield (
         "perceptron not separable 50,000x20, 10 epochs",
-        quiet(lambda: Perceptron(max_iter=10, random_state=0).fit(
-            X_noisy, y_noisy)),
+        quiet(
+            lambda: Perceptron(max_iter=10, random_state=0).fit(
+                X_noisy, y_noisy
+            )
+        ),
         lambda: reference(10, shuffle=True).fit(X_noisy, y_noisy),
         # A fifth of every pass are mistakes, each a few NumPy calls.
         20.0,
