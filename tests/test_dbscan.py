@@ -12,16 +12,22 @@ from sklearn.datasets import make_blobs, make_moons
 from sklearn.metrics import adjusted_rand_score
 from sklearn.neighbors import NearestNeighbors
 
-from scratch.dbscan import (DBSCAN, brute_neighbor_pairs, cluster_labels,
-                            connected_components, grid_neighbor_pairs,
-                            k_distances)
+from scratch.dbscan import (
+    DBSCAN,
+    brute_neighbor_pairs,
+    cluster_labels,
+    connected_components,
+    grid_neighbor_pairs,
+    k_distances,
+)
 
 
 def with_background(X, n_noise, seed):
     """X plus ``n_noise`` points drawn uniformly over its bounding box."""
     rng = np.random.default_rng(seed)
-    noise = rng.uniform(X.min(axis=0), X.max(axis=0),
-                        size=(n_noise, X.shape[1]))
+    noise = rng.uniform(
+        X.min(axis=0), X.max(axis=0), size=(n_noise, X.shape[1])
+    )
     return np.vstack([X, noise])
 
 
@@ -33,38 +39,49 @@ def moons():
 
 @pytest.fixture(scope="module")
 def blobs():
-    X, _ = make_blobs(n_samples=1500, centers=5, cluster_std=0.8,
-                      random_state=4)
+    X, _ = make_blobs(
+        n_samples=1500, centers=5, cluster_std=0.8, random_state=4
+    )
     return with_background(X, 150, seed=2)
 
 
 def pair_set(rows, cols):
     """Unordered pairs as a set of (small, large) tuples."""
-    return set(zip(np.minimum(rows, cols).tolist(),
-                   np.maximum(rows, cols).tolist()))
+    return set(
+        zip(np.minimum(rows, cols).tolist(), np.maximum(rows, cols).tolist())
+    )
 
 
 def brute_force_pairs(X, eps, ord=2):
     """Pairs within eps from the full distance matrix (small X only)."""
-    distances = np.linalg.norm(X[:, None, :] - X[None, :, :], ord=ord,
-                               axis=2)
+    distances = np.linalg.norm(X[:, None, :] - X[None, :, :], ord=ord, axis=2)
     rows, cols = np.nonzero(np.triu(distances <= eps, k=1))
     return pair_set(rows, cols)
 
 
 # --- agreement with scikit-learn -----------------------------------------
 
-@pytest.mark.parametrize("data, eps, min_samples", [
-    ("moons", 0.08, 10), ("moons", 0.05, 5), ("moons", 0.12, 25),
-    ("blobs", 0.5, 10), ("blobs", 0.3, 4), ("blobs", 0.8, 30),
-])
+
+@pytest.mark.parametrize(
+    "data, eps, min_samples",
+    [
+        ("moons", 0.08, 10),
+        ("moons", 0.05, 5),
+        ("moons", 0.12, 25),
+        ("blobs", 0.5, 10),
+        ("blobs", 0.3, 4),
+        ("blobs", 0.8, 30),
+    ],
+)
 def test_eq_dbscan_core_and_labels_identical_to_sklearn(
-        data, eps, min_samples, request):
+    data, eps, min_samples, request
+):
     X = request.getfixturevalue(data)
     ours = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
     theirs = SkDBSCAN(eps=eps, min_samples=min_samples).fit(X)
-    np.testing.assert_array_equal(ours.core_sample_indices_,
-                                  theirs.core_sample_indices_)
+    np.testing.assert_array_equal(
+        ours.core_sample_indices_, theirs.core_sample_indices_
+    )
     np.testing.assert_array_equal(ours.labels_ == -1, theirs.labels_ == -1)
     # same border rule and same cluster numbering: identical labels
     np.testing.assert_array_equal(ours.labels_, theirs.labels_)
@@ -76,27 +93,39 @@ def test_eq_dbscan_core_and_labels_identical_to_sklearn(
 
 @pytest.mark.parametrize("metric", ["euclidean", "manhattan", "chebyshev"])
 @pytest.mark.parametrize("algorithm", ["grid", "brute", "auto"])
-def test_every_metric_and_algorithm_matches_sklearn(moons, metric,
-                                                    algorithm):
-    ours = DBSCAN(eps=0.07, min_samples=8, metric=metric,
-                  algorithm=algorithm).fit(moons)
+def test_every_metric_and_algorithm_matches_sklearn(moons, metric, algorithm):
+    ours = DBSCAN(
+        eps=0.07, min_samples=8, metric=metric, algorithm=algorithm
+    ).fit(moons)
     theirs = SkDBSCAN(eps=0.07, min_samples=8, metric=metric).fit(moons)
     np.testing.assert_array_equal(ours.labels_, theirs.labels_)
 
 
-@pytest.mark.parametrize("n_features, algorithm", [
-    (1, "grid"), (3, "grid"), (3, "brute"), (6, "auto"),
-])
+@pytest.mark.parametrize(
+    "n_features, algorithm",
+    [
+        (1, "grid"),
+        (3, "grid"),
+        (3, "brute"),
+        (6, "auto"),
+    ],
+)
 def test_other_dimensions_match_sklearn(n_features, algorithm):
-    X, _ = make_blobs(n_samples=800, centers=4, n_features=n_features,
-                      cluster_std=1.0, random_state=n_features)
+    X, _ = make_blobs(
+        n_samples=800,
+        centers=4,
+        n_features=n_features,
+        cluster_std=1.0,
+        random_state=n_features,
+    )
     X = with_background(X, 80, seed=n_features)
     eps = 0.3 * np.sqrt(n_features)
     ours = DBSCAN(eps=eps, min_samples=6, algorithm=algorithm).fit(X)
     theirs = SkDBSCAN(eps=eps, min_samples=6).fit(X)
     np.testing.assert_array_equal(ours.labels_, theirs.labels_)
-    np.testing.assert_array_equal(ours.core_sample_indices_,
-                                  theirs.core_sample_indices_)
+    np.testing.assert_array_equal(
+        ours.core_sample_indices_, theirs.core_sample_indices_
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -108,12 +137,13 @@ def test_integer_data_with_exact_ties_at_eps_matches_sklearn(seed):
     for eps in (1.0, 2.0, np.sqrt(2.0), 2.5):
         for min_samples in (1, 2, 3, 5, 8):
             for algorithm in ("grid", "brute"):
-                ours = DBSCAN(eps=eps, min_samples=min_samples,
-                              algorithm=algorithm).fit(X)
-                theirs = SkDBSCAN(eps=eps, min_samples=min_samples,
-                                  algorithm="brute").fit(X)
-                np.testing.assert_array_equal(ours.labels_,
-                                              theirs.labels_)
+                ours = DBSCAN(
+                    eps=eps, min_samples=min_samples, algorithm=algorithm
+                ).fit(X)
+                theirs = SkDBSCAN(
+                    eps=eps, min_samples=min_samples, algorithm="brute"
+                ).fit(X)
+                np.testing.assert_array_equal(ours.labels_, theirs.labels_)
 
 
 def test_far_from_the_origin_the_exact_distances_still_decide(moons):
@@ -128,15 +158,19 @@ def test_far_from_the_origin_the_exact_distances_still_decide(moons):
 
 # --- the radius query ----------------------------------------------------
 
-@pytest.mark.parametrize("ord, metric", [(2, "euclidean"), (1, "manhattan"),
-                                         (np.inf, "chebyshev")])
+
+@pytest.mark.parametrize(
+    "ord, metric", [(2, "euclidean"), (1, "manhattan"), (np.inf, "chebyshev")]
+)
 def test_eq_dbscan_neighbourhood_pairs_equal_brute_force(ord, metric):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(300, 2))
     X[:40] = X[40:80]  # duplicates: pairs at distance zero
     expected = brute_force_pairs(X, 0.3, ord=ord)
-    for rows, cols in (grid_neighbor_pairs(X, 0.3, metric),
-                       brute_neighbor_pairs(X, 0.3, metric)):
+    for rows, cols in (
+        grid_neighbor_pairs(X, 0.3, metric),
+        brute_neighbor_pairs(X, 0.3, metric),
+    ):
         assert len(rows) == len(expected)  # each pair exactly once
         assert pair_set(rows, cols) == expected
 
@@ -174,8 +208,9 @@ def test_eq_dbscan_neighbourhood_counts_the_sample_itself():
     X = np.array([(a, b) for a in range(10) for b in range(10)], float)
     model = DBSCAN(eps=1.0, min_samples=5).fit(X)
     interior = (X.min(axis=1) > 0) & (X.max(axis=1) < 9)
-    np.testing.assert_array_equal(model.core_sample_indices_,
-                                  np.flatnonzero(interior))
+    np.testing.assert_array_equal(
+        model.core_sample_indices_, np.flatnonzero(interior)
+    )
     # edge points touch an interior point: border; a corner touches only
     # edge points: noise
     corner = np.all((X == 0) | (X == 9), axis=1)
@@ -187,13 +222,16 @@ def test_eq_dbscan_neighbourhood_counts_the_sample_itself():
 def test_eq_dbscan_k_distance_decides_core_points(moons):
     for min_samples in (1, 4, 10):
         distances = k_distances(moons, min_samples)
-        expected = NearestNeighbors(n_neighbors=min_samples).fit(
-            moons).kneighbors(moons)[0][:, -1]
-        np.testing.assert_allclose(distances, expected, rtol=1e-12,
-                                   atol=1e-12)
+        expected = (
+            NearestNeighbors(n_neighbors=min_samples)
+            .fit(moons)
+            .kneighbors(moons)[0][:, -1]
+        )
+        np.testing.assert_allclose(distances, expected, rtol=1e-12, atol=1e-12)
         model = DBSCAN(eps=0.06, min_samples=min_samples).fit(moons)
         np.testing.assert_array_equal(
-            model.core_sample_indices_, np.flatnonzero(distances <= 0.06))
+            model.core_sample_indices_, np.flatnonzero(distances <= 0.06)
+        )
 
 
 def test_k_distances_of_duplicates_are_zero():
@@ -203,6 +241,7 @@ def test_k_distances_of_duplicates_are_zero():
 
 
 # --- the graph and the labels --------------------------------------------
+
 
 def test_eq_dbscan_core_graph_components_agree_with_scipy():
     rng = np.random.default_rng(3)
@@ -242,8 +281,9 @@ def test_eq_dbscan_border_rule_gives_the_smallest_label():
     # it joins the group listed first, here the right one (samples 0-4)
     assert model.labels_[10] == model.labels_[0] != model.labels_[5]
     # listed the other way round, it joins the left group (now 0-4)
-    flipped = DBSCAN(eps=1.0, min_samples=4).fit(np.r_[left, right,
-                                                        2.0][:, None])
+    flipped = DBSCAN(eps=1.0, min_samples=4).fit(
+        np.r_[left, right, 2.0][:, None]
+    )
     assert flipped.labels_[10] == flipped.labels_[0] != flipped.labels_[5]
 
 
@@ -257,11 +297,16 @@ def test_eq_dbscan_cluster_core_and_noise_do_not_depend_on_order(moons):
     core_permuted = np.zeros(len(moons), bool)
     core_permuted[second.core_sample_indices_] = True
     np.testing.assert_array_equal(core[perm], core_permuted)
-    np.testing.assert_array_equal(first.labels_[perm] == -1,
-                                  second.labels_ == -1)
+    np.testing.assert_array_equal(
+        first.labels_[perm] == -1, second.labels_ == -1
+    )
     # the core points form the same clusters, up to their names
-    assert adjusted_rand_score(first.labels_[perm][core_permuted],
-                               second.labels_[core_permuted]) == 1.0
+    assert (
+        adjusted_rand_score(
+            first.labels_[perm][core_permuted], second.labels_[core_permuted]
+        )
+        == 1.0
+    )
 
 
 def test_eq_dbscan_cluster_labels_from_hand_made_pairs():
@@ -291,6 +336,7 @@ def test_min_samples_two_leaves_no_border_points(blobs):
 
 # --- edge cases ----------------------------------------------------------
 
+
 def test_every_sample_noise():
     X = np.arange(20.0).reshape(10, 2) * 10
     model = DBSCAN(eps=1.0, min_samples=2).fit(X)
@@ -310,8 +356,7 @@ def test_one_cluster_when_eps_covers_everything(blobs):
 def test_duplicate_points_are_core_points(algorithm):
     X = np.vstack([np.zeros((30, 2)), [[5.0, 5.0]]])
     model = DBSCAN(eps=0.5, min_samples=30, algorithm=algorithm).fit(X)
-    np.testing.assert_array_equal(model.core_sample_indices_,
-                                  np.arange(30))
+    np.testing.assert_array_equal(model.core_sample_indices_, np.arange(30))
     np.testing.assert_array_equal(model.labels_, [0] * 30 + [-1])
     # one more than there are copies: all noise
     model = DBSCAN(eps=0.5, min_samples=31, algorithm=algorithm).fit(X)
@@ -342,6 +387,7 @@ def test_tiny_eps_on_spread_data_falls_back_from_the_grid():
 
 # --- the estimator contract and bad input ---------------------------------
 
+
 def test_fit_returns_self_and_fit_predict_gives_labels(moons):
     model = DBSCAN(eps=0.08, min_samples=10)
     assert model.fit(moons, y=np.zeros(len(moons))) is model
@@ -358,34 +404,40 @@ def test_fit_accepts_lists_and_integers():
     np.testing.assert_array_equal(model.labels_, [0, 0, 0, -1])
 
 
-@pytest.mark.parametrize("X, error, message", [
-    ([[1.0, np.nan], [2.0, 3.0]], ValueError, "NaN"),
-    ([[1.0, np.inf], [2.0, 3.0]], ValueError, "infinity"),
-    ([1.0, 2.0, 3.0], ValueError, "2-D"),
-    (np.ones((2, 2, 2)), ValueError, "2-D"),
-    (np.empty((0, 2)), ValueError, "0 sample"),
-    (np.empty((3, 0)), ValueError, "no features"),
-    ([["a", "b"], ["c", "d"]], TypeError, "numbers"),
-])
+@pytest.mark.parametrize(
+    "X, error, message",
+    [
+        ([[1.0, np.nan], [2.0, 3.0]], ValueError, "NaN"),
+        ([[1.0, np.inf], [2.0, 3.0]], ValueError, "infinity"),
+        ([1.0, 2.0, 3.0], ValueError, "2-D"),
+        (np.ones((2, 2, 2)), ValueError, "2-D"),
+        (np.empty((0, 2)), ValueError, "0 sample"),
+        (np.empty((3, 0)), ValueError, "no features"),
+        ([["a", "b"], ["c", "d"]], TypeError, "numbers"),
+    ],
+)
 def test_bad_input_raises_a_clear_error(X, error, message):
     with pytest.raises(error, match=message):
         DBSCAN().fit(X)
 
 
-@pytest.mark.parametrize("params, error, message", [
-    ({"eps": 0.0}, ValueError, "eps"),
-    ({"eps": -0.5}, ValueError, "eps"),
-    ({"eps": np.nan}, ValueError, "eps"),
-    ({"eps": np.inf}, ValueError, "eps"),
-    ({"eps": "0.5"}, TypeError, "eps"),
-    ({"min_samples": 0}, ValueError, "min_samples"),
-    ({"min_samples": -3}, ValueError, "min_samples"),
-    ({"min_samples": 2.5}, TypeError, "min_samples"),
-    ({"min_samples": 5.0}, TypeError, "min_samples"),
-    ({"min_samples": True}, TypeError, "min_samples"),
-    ({"metric": "cosine"}, ValueError, "metric"),
-    ({"algorithm": "kd_tree"}, ValueError, "algorithm"),
-])
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"eps": 0.0}, ValueError, "eps"),
+        ({"eps": -0.5}, ValueError, "eps"),
+        ({"eps": np.nan}, ValueError, "eps"),
+        ({"eps": np.inf}, ValueError, "eps"),
+        ({"eps": "0.5"}, TypeError, "eps"),
+        ({"min_samples": 0}, ValueError, "min_samples"),
+        ({"min_samples": -3}, ValueError, "min_samples"),
+        ({"min_samples": 2.5}, TypeError, "min_samples"),
+        ({"min_samples": 5.0}, TypeError, "min_samples"),
+        ({"min_samples": True}, TypeError, "min_samples"),
+        ({"metric": "cosine"}, ValueError, "metric"),
+        ({"algorithm": "kd_tree"}, ValueError, "algorithm"),
+    ],
+)
 def test_invalid_hyper_parameters_raise(moons, params, error, message):
     with pytest.raises(error, match=message):
         DBSCAN(**params).fit(moons)

@@ -3,15 +3,23 @@ tree, invariants of the flat tree arrays, and the bad-input contract."""
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, make_classification
-from sklearn.datasets import make_regression
+from sklearn.datasets import (
+    load_breast_cancer,
+    make_classification,
+    make_regression,
+)
 from sklearn.tree import DecisionTreeClassifier as SklearnClassifier
 from sklearn.tree import DecisionTreeRegressor as SklearnRegressor
 
-from scratch.decision_tree import (DecisionTreeClassifier,
-                                   DecisionTreeRegressor, grow_recursive,
-                                   partition, predict_recursive,
-                                   resolve_max_features, subset_order)
+from scratch.decision_tree import (
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    grow_recursive,
+    partition,
+    predict_recursive,
+    resolve_max_features,
+    subset_order,
+)
 from scratch.validation import NotFittedError
 
 
@@ -21,8 +29,7 @@ def classification_data(n=1000, d=8, seed=0):
 
 
 def regression_data(n=600, d=6, seed=0):
-    X, y = make_regression(n, d, n_informative=4, noise=5.0,
-                           random_state=seed)
+    X, y = make_regression(n, d, n_informative=4, noise=5.0, random_state=seed)
     return X, y
 
 
@@ -35,50 +42,63 @@ def leaf_impurity(tree):
 
 # --- the recursive reference and the level-wise tree ----------------------
 
+
 def assert_same_tree(tree, node, reference):
     """Walk the flat ``tree`` from ``node`` and the nested ``reference``
     together: same splits, same leaf values, same impurities."""
-    np.testing.assert_allclose(tree.value[node], reference["value"],
-                               rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(tree.impurity[node], reference["impurity"],
-                               rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        tree.value[node], reference["value"], rtol=1e-9, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        tree.impurity[node], reference["impurity"], rtol=1e-7, atol=1e-9
+    )
     if tree.children_left[node] == -1:
         assert "feature" not in reference
         return
     assert tree.feature[node] == reference["feature"]
-    assert tree.threshold[node] == pytest.approx(reference["threshold"],
-                                                 rel=1e-12)
+    assert tree.threshold[node] == pytest.approx(
+        reference["threshold"], rel=1e-12
+    )
     assert_same_tree(tree, tree.children_left[node], reference["left"])
     assert_same_tree(tree, tree.children_right[node], reference["right"])
 
 
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("criterion", ["gini", "entropy"])
-@pytest.mark.parametrize("max_depth, min_samples_leaf",
-                         [(None, 1), (3, 1), (None, 4)])
+@pytest.mark.parametrize(
+    "max_depth, min_samples_leaf", [(None, 1), (3, 1), (None, 4)]
+)
 def test_eq_tree_best_split_recursive_reference_grows_the_same_classifier(
-        seed, criterion, max_depth, min_samples_leaf):
+    seed, criterion, max_depth, min_samples_leaf
+):
     # Continuous features leave no tied values; integer class counts make
     # both versions compute bit-identical scores, so even tied scores are
     # broken the same way (lowest feature, then lowest threshold).
-    X, y = make_classification(120, 4, n_informative=3, n_redundant=0,
-                               n_classes=3, random_state=seed)
+    X, y = make_classification(
+        120, 4, n_informative=3, n_redundant=0, n_classes=3, random_state=seed
+    )
     fast = DecisionTreeClassifier(
-        criterion=criterion, max_depth=max_depth,
-        min_samples_leaf=min_samples_leaf).fit(X, y)
+        criterion=criterion,
+        max_depth=max_depth,
+        min_samples_leaf=min_samples_leaf,
+    ).fit(X, y)
     Z = np.column_stack([np.ones(len(y)), np.eye(3)[y]])  # (n, 1 + K)
-    reference = grow_recursive(X, Z, criterion, max_depth,
-                               min_samples_leaf=min_samples_leaf)
+    reference = grow_recursive(
+        X, Z, criterion, max_depth, min_samples_leaf=min_samples_leaf
+    )
     assert_same_tree(fast.tree_, 0, reference)
-    np.testing.assert_allclose(predict_recursive(reference, X),
-                               fast.predict_proba(X))
+    np.testing.assert_allclose(
+        predict_recursive(reference, X), fast.predict_proba(X)
+    )
 
 
 @pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("max_depth, min_samples_split",
-                         [(None, 2), (4, 2), (None, 10)])
+@pytest.mark.parametrize(
+    "max_depth, min_samples_split", [(None, 2), (4, 2), (None, 10)]
+)
 def test_eq_tree_mse_recursive_reference_grows_the_same_regressor(
-        seed, max_depth, min_samples_split):
+    seed, max_depth, min_samples_split
+):
     # Integer targets summing to zero: the tree's centring offset is then
     # exactly 0 and every sum exact, so both versions score each split
     # bit-identically and break ties the same way. (With real targets,
@@ -90,23 +110,31 @@ def test_eq_tree_mse_recursive_reference_grows_the_same_regressor(
     y[-1] -= y.sum()
     y = y.astype(float)
     fast = DecisionTreeRegressor(
-        max_depth=max_depth, min_samples_split=min_samples_split).fit(X, y)
-    Z = np.column_stack([np.ones(len(y)), y, y ** 2])
-    reference = grow_recursive(X, Z, "squared_error", max_depth,
-                               min_samples_split=min_samples_split)
+        max_depth=max_depth, min_samples_split=min_samples_split
+    ).fit(X, y)
+    Z = np.column_stack([np.ones(len(y)), y, y**2])
+    reference = grow_recursive(
+        X, Z, "squared_error", max_depth, min_samples_split=min_samples_split
+    )
     assert_same_tree(fast.tree_, 0, reference)
     X_new = np.random.default_rng(seed).normal(size=(50, 3))
-    np.testing.assert_allclose(predict_recursive(reference, X_new),
-                               fast.predict(X_new), rtol=1e-9)
+    np.testing.assert_allclose(
+        predict_recursive(reference, X_new), fast.predict(X_new), rtol=1e-9
+    )
 
 
 # --- agreement with scikit-learn ------------------------------------------
 
-@pytest.mark.parametrize("Model", [DecisionTreeClassifier,
-                                   DecisionTreeRegressor])
+
+@pytest.mark.parametrize(
+    "Model", [DecisionTreeClassifier, DecisionTreeRegressor]
+)
 def test_fully_grown_tree_fits_training_data_exactly(Model):
-    X, y = (classification_data() if Model is DecisionTreeClassifier
-            else regression_data())
+    X, y = (
+        classification_data()
+        if Model is DecisionTreeClassifier
+        else regression_data()
+    )
     tree = Model().fit(X, y)
     np.testing.assert_allclose(tree.predict(X), y)
     assert leaf_impurity(tree.tree_) == pytest.approx(0.0, abs=1e-9)
@@ -122,22 +150,30 @@ def test_predictions_agree_with_sklearn_on_held_out_set():
 
 @pytest.mark.parametrize("criterion", ["gini", "entropy"])
 @pytest.mark.parametrize("max_depth", [1, 2, 3, 4, 5, 6])
-def test_eq_tree_best_split_training_impurity_equals_sklearn(criterion,
-                                                             max_depth):
-    X, y = make_classification(800, 6, n_informative=4, n_classes=3,
-                               random_state=1)
-    ours = DecisionTreeClassifier(criterion=criterion,
-                                  max_depth=max_depth).fit(X, y)
+def test_eq_tree_best_split_training_impurity_equals_sklearn(
+    criterion, max_depth
+):
+    X, y = make_classification(
+        800, 6, n_informative=4, n_classes=3, random_state=1
+    )
+    ours = DecisionTreeClassifier(
+        criterion=criterion, max_depth=max_depth
+    ).fit(X, y)
     # Ties aside: when two splits score the same, scikit-learn takes the
     # one whose feature it happens to visit first, which depends on its
     # random_state. Our tree must match one of its tie-breaks.
-    refs = [SklearnClassifier(criterion=criterion, max_depth=max_depth,
-                              random_state=seed).fit(X, y)
-            for seed in range(6)]
+    refs = [
+        SklearnClassifier(
+            criterion=criterion, max_depth=max_depth, random_state=seed
+        ).fit(X, y)
+        for seed in range(6)
+    ]
     impurity = leaf_impurity(ours.tree_)
-    matches = [ref for ref in refs
-               if leaf_impurity(ref.tree_) == pytest.approx(impurity,
-                                                            rel=1e-9)]
+    matches = [
+        ref
+        for ref in refs
+        if leaf_impurity(ref.tree_) == pytest.approx(impurity, rel=1e-9)
+    ]
     assert matches
     assert ours.get_n_leaves() == matches[0].get_n_leaves()
     assert ours.get_depth() == matches[0].get_depth()
@@ -149,9 +185,11 @@ def test_eq_tree_mse_training_impurity_equals_sklearn(max_depth):
     ours = DecisionTreeRegressor(max_depth=max_depth).fit(X, y)
     ref = SklearnRegressor(max_depth=max_depth, random_state=0).fit(X, y)
     assert leaf_impurity(ours.tree_) == pytest.approx(
-        leaf_impurity(ref.tree_), rel=1e-9)
-    np.testing.assert_allclose(ours.predict(X), ref.predict(X),
-                               rtol=1e-9, atol=1e-9)
+        leaf_impurity(ref.tree_), rel=1e-9
+    )
+    np.testing.assert_allclose(
+        ours.predict(X), ref.predict(X), rtol=1e-9, atol=1e-9
+    )
 
 
 def test_eq_tree_decrease_is_nonnegative_with_mse_closed_form():
@@ -160,21 +198,28 @@ def test_eq_tree_decrease_is_nonnegative_with_mse_closed_form():
     inner = np.flatnonzero(tree.children_left != -1)
     left, right = tree.children_left[inner], tree.children_right[inner]
     W = tree.weighted_n_node_samples
-    decrease = (W[inner] * tree.impurity[inner] - W[left] * tree.impurity[left]
-                - W[right] * tree.impurity[right])
-    closed_form = (W[left] * W[right] / W[inner]
-                   * (tree.value[left] - tree.value[right]) ** 2)
+    decrease = (
+        W[inner] * tree.impurity[inner]
+        - W[left] * tree.impurity[left]
+        - W[right] * tree.impurity[right]
+    )
+    closed_form = (
+        W[left]
+        * W[right]
+        / W[inner]
+        * (tree.value[left] - tree.value[right]) ** 2
+    )
     np.testing.assert_allclose(decrease, closed_form, rtol=1e-6)
     for criterion in ("gini", "entropy"):
         Xc, yc = classification_data()
         t = DecisionTreeClassifier(criterion=criterion).fit(Xc, yc).tree_
         inner = np.flatnonzero(t.children_left != -1)
         W = t.weighted_n_node_samples
-        decrease = (W[inner] * t.impurity[inner]
-                    - W[t.children_left[inner]]
-                    * t.impurity[t.children_left[inner]]
-                    - W[t.children_right[inner]]
-                    * t.impurity[t.children_right[inner]])
+        decrease = (
+            W[inner] * t.impurity[inner]
+            - W[t.children_left[inner]] * t.impurity[t.children_left[inner]]
+            - W[t.children_right[inner]] * t.impurity[t.children_right[inner]]
+        )
         assert decrease.min() >= -1e-9
 
 
@@ -204,16 +249,19 @@ def test_root_split_and_threshold_midpoint_match_sklearn():
 @pytest.mark.parametrize("min_samples_leaf", [3, 10])
 def test_min_samples_leaf_matches_sklearn(min_samples_leaf):
     X, y = classification_data()
-    ours = DecisionTreeClassifier(max_depth=5,
-                                  min_samples_leaf=min_samples_leaf)
-    ref = SklearnClassifier(max_depth=5, min_samples_leaf=min_samples_leaf,
-                            random_state=0)
+    ours = DecisionTreeClassifier(
+        max_depth=5, min_samples_leaf=min_samples_leaf
+    )
+    ref = SklearnClassifier(
+        max_depth=5, min_samples_leaf=min_samples_leaf, random_state=0
+    )
     ours.fit(X, y)
     ref.fit(X, y)
     leaves = ours.tree_.children_left == -1
     assert ours.tree_.n_node_samples[leaves].min() >= min_samples_leaf
     assert leaf_impurity(ours.tree_) == pytest.approx(
-        leaf_impurity(ref.tree_), rel=1e-9)
+        leaf_impurity(ref.tree_), rel=1e-9
+    )
 
 
 def test_min_samples_split_matches_sklearn():
@@ -227,16 +275,16 @@ def test_eq_tree_importance_matches_sklearn():
     X, y = classification_data()
     ours = DecisionTreeClassifier(max_depth=4).fit(X, y)
     ref = SklearnClassifier(max_depth=4, random_state=0).fit(X, y)
-    np.testing.assert_allclose(ours.feature_importances_,
-                               ref.feature_importances_, atol=1e-9)
+    np.testing.assert_allclose(
+        ours.feature_importances_, ref.feature_importances_, atol=1e-9
+    )
     assert ours.feature_importances_.sum() == pytest.approx(1.0)
 
 
 def test_predict_proba_matches_sklearn_and_sums_to_one():
     X, y = load_breast_cancer(return_X_y=True)
     ours = DecisionTreeClassifier(max_depth=3).fit(X[:400], y[:400])
-    ref = SklearnClassifier(max_depth=3, random_state=0).fit(X[:400],
-                                                             y[:400])
+    ref = SklearnClassifier(max_depth=3, random_state=0).fit(X[:400], y[:400])
     proba = ours.predict_proba(X[400:])
     np.testing.assert_allclose(proba, ref.predict_proba(X[400:]))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -246,11 +294,14 @@ def test_sample_weights_equal_repeated_rows():
     X, y = classification_data(n=300)
     counts = np.random.default_rng(0).integers(0, 3, size=300)
     weighted = DecisionTreeClassifier(max_depth=4).fit(
-        X, y, sample_weight=counts)
+        X, y, sample_weight=counts
+    )
     repeated = DecisionTreeClassifier(max_depth=4).fit(
-        np.repeat(X, counts, axis=0), np.repeat(y, counts))
-    np.testing.assert_allclose(weighted.predict_proba(X),
-                               repeated.predict_proba(X))
+        np.repeat(X, counts, axis=0), np.repeat(y, counts)
+    )
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), repeated.predict_proba(X)
+    )
 
 
 def test_tree_arrays_are_consistent():
@@ -260,7 +311,8 @@ def test_tree_arrays_are_consistent():
     left, right = tree.children_left[inner], tree.children_right[inner]
     np.testing.assert_array_equal(
         tree.n_node_samples[inner],
-        tree.n_node_samples[left] + tree.n_node_samples[right])
+        tree.n_node_samples[left] + tree.n_node_samples[right],
+    )
     assert tree.n_node_samples[0] == X.shape[0]
     assert np.all(tree.feature[tree.children_left == -1] == -2)
     np.testing.assert_allclose(tree.value[0], np.bincount(y) / len(y))
@@ -278,32 +330,48 @@ def test_partition_keeps_every_row_sorted_inside_each_child():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 4))
     # Two nodes: samples 0-19 and 20-49, each sorted by every feature.
-    order = np.hstack([np.argsort(X[:20].T, axis=1),
-                       20 + np.argsort(X[20:].T, axis=1)])
+    order = np.hstack(
+        [np.argsort(X[:20].T, axis=1), 20 + np.argsort(X[20:].T, axis=1)]
+    )
     values = np.take_along_axis(X.T, order, axis=1)
     starts, sizes = np.array([0, 20]), np.array([20, 30])
     new_order, new_values, child_starts, child_sizes = partition(
-        order, values, starts, sizes, split=np.array([0, 1]),
-        feature=np.array([2, 0]), n_left=np.array([7, 12]), n_total=50)
+        order,
+        values,
+        starts,
+        sizes,
+        split=np.array([0, 1]),
+        feature=np.array([2, 0]),
+        n_left=np.array([7, 12]),
+        n_total=50,
+    )
     for start, size in zip(child_starts, child_sizes):
-        segment = new_values[:, start:start + size]
+        segment = new_values[:, start : start + size]
         assert np.all(np.diff(segment, axis=1) >= 0)
         # every row of a child holds the same samples
-        ids = np.sort(new_order[:, start:start + size], axis=1)
+        ids = np.sort(new_order[:, start : start + size], axis=1)
         assert np.all(ids == ids[0])
     np.testing.assert_array_equal(
-        new_values, np.take_along_axis(X.T, new_order, axis=1))
+        new_values, np.take_along_axis(X.T, new_order, axis=1)
+    )
 
 
 # --- labels and edge cases --------------------------------------------------
 
-@pytest.mark.parametrize("labels", [np.array([0, 1, 2]),
-                                    np.array(["cat", "dog", "emu"]),
-                                    np.array([-5, 10, 100])],
-                         ids=["int", "str", "non-contiguous"])
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([0, 1, 2]),
+        np.array(["cat", "dog", "emu"]),
+        np.array([-5, 10, 100]),
+    ],
+    ids=["int", "str", "non-contiguous"],
+)
 def test_labels_come_back_as_given(labels):
-    X, y = make_classification(300, 5, n_informative=3, n_classes=3,
-                               random_state=0)
+    X, y = make_classification(
+        300, 5, n_informative=3, n_classes=3, random_state=0
+    )
     coded = DecisionTreeClassifier(max_depth=4).fit(X, y)
     named = DecisionTreeClassifier(max_depth=4).fit(X, labels[y])
     np.testing.assert_array_equal(named.classes_, np.sort(labels))
@@ -343,8 +411,9 @@ def test_duplicate_rows_with_equal_labels_still_fit_exactly():
     assert DecisionTreeClassifier().fit(X2, y2).score(X2, y2) == 1.0
 
 
-@pytest.mark.parametrize("Model", [DecisionTreeClassifier,
-                                   DecisionTreeRegressor])
+@pytest.mark.parametrize(
+    "Model", [DecisionTreeClassifier, DecisionTreeRegressor]
+)
 def test_single_sample_gives_a_single_leaf(Model):
     tree = Model().fit([[1.0, 2.0]], [3])
     assert tree.get_n_leaves() == 1
@@ -358,15 +427,19 @@ def test_max_features_draws_features_per_split_reproducibly():
     c = DecisionTreeClassifier(max_features="sqrt", random_state=8).fit(X, y)
     assert a.max_features_ == 2
     for name in ("feature", "threshold", "children_left"):
-        np.testing.assert_array_equal(getattr(a.tree_, name),
-                                      getattr(b.tree_, name))
-    assert not np.array_equal(a.tree_.feature, c.tree_.feature) or not \
-        np.array_equal(a.tree_.threshold, c.tree_.threshold)
+        np.testing.assert_array_equal(
+            getattr(a.tree_, name), getattr(b.tree_, name)
+        )
+    assert not np.array_equal(
+        a.tree_.feature, c.tree_.feature
+    ) or not np.array_equal(a.tree_.threshold, c.tree_.threshold)
     assert a.score(X, y) == 1.0
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, 16), ("sqrt", 4), ("log2", 4), (3, 3), (0.5, 8), (1.0, 16)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [(None, 16), ("sqrt", 4), ("log2", 4), (3, 3), (0.5, 8), (1.0, 16)],
+)
 def test_max_features_resolves_as_sklearn(value, expected):
     assert resolve_max_features(value, 16) == expected
 
@@ -380,6 +453,7 @@ def test_default_fit_on_small_gaussian_data():
 
 
 # --- bad input -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_nan_or_inf_in_X_is_a_clear_error(bad):
@@ -430,21 +504,24 @@ def test_bad_sample_weight():
         DecisionTreeClassifier().fit(X, y, sample_weight=np.ones(3))
 
 
-@pytest.mark.parametrize("params, error, match", [
-    (dict(criterion="mse"), ValueError, "criterion"),
-    (dict(max_depth=0), ValueError, "max_depth"),
-    (dict(max_depth=2.5), TypeError, "max_depth"),
-    (dict(min_samples_split=1), ValueError, "min_samples_split"),
-    (dict(min_samples_split=0.0), ValueError, "min_samples_split"),
-    (dict(min_samples_leaf=0), ValueError, "min_samples_leaf"),
-    (dict(min_samples_leaf=1.0), ValueError, "min_samples_leaf"),
-    (dict(max_features=0), ValueError, "max_features"),
-    (dict(max_features=99), ValueError, "max_features"),
-    (dict(max_features=1.5), ValueError, "max_features"),
-    (dict(max_features="half"), ValueError, "max_features"),
-    (dict(max_features=True), TypeError, "max_features"),
-    (dict(random_state="seed"), TypeError, "random_state"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        (dict(criterion="mse"), ValueError, "criterion"),
+        (dict(max_depth=0), ValueError, "max_depth"),
+        (dict(max_depth=2.5), TypeError, "max_depth"),
+        (dict(min_samples_split=1), ValueError, "min_samples_split"),
+        (dict(min_samples_split=0.0), ValueError, "min_samples_split"),
+        (dict(min_samples_leaf=0), ValueError, "min_samples_leaf"),
+        (dict(min_samples_leaf=1.0), ValueError, "min_samples_leaf"),
+        (dict(max_features=0), ValueError, "max_features"),
+        (dict(max_features=99), ValueError, "max_features"),
+        (dict(max_features=1.5), ValueError, "max_features"),
+        (dict(max_features="half"), ValueError, "max_features"),
+        (dict(max_features=True), TypeError, "max_features"),
+        (dict(random_state="seed"), TypeError, "random_state"),
+    ],
+)
 def test_bad_hyper_parameters_are_clear_errors(params, error, match):
     X, y = classification_data(n=50)
     with pytest.raises(error, match=match):
@@ -457,10 +534,13 @@ def test_regressor_rejects_classification_criterion():
         DecisionTreeRegressor(criterion="gini").fit(X, y)
 
 
-@pytest.mark.parametrize("Model", [DecisionTreeClassifier,
-                                   DecisionTreeRegressor])
-@pytest.mark.parametrize("name", ["min_samples_split", "min_samples_leaf",
-                                  "max_features", "max_depth"])
+@pytest.mark.parametrize(
+    "Model", [DecisionTreeClassifier, DecisionTreeRegressor]
+)
+@pytest.mark.parametrize(
+    "name",
+    ["min_samples_split", "min_samples_leaf", "max_features", "max_depth"],
+)
 def test_nan_hyper_parameters_are_a_clear_error(Model, name):
     X = np.arange(20.0).reshape(10, 2)
     with pytest.raises((ValueError, TypeError), match=name):

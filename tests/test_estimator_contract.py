@@ -1,4 +1,4 @@
-"""The estimator contract of DESIGN.md, checked on every model alike.
+"""The scikit-learn estimator contract, checked on every model alike.
 
 Each chapter's tests check its model against scikit-learn; this module
 checks what all models promise in the same way, as scikit-learn's common
@@ -28,55 +28,73 @@ from sklearn.datasets import make_blobs
 
 from scratch.cnn import CNNClassifier
 from scratch.dbscan import DBSCAN
-from scratch.decision_tree import (DecisionTreeClassifier,
-                                   DecisionTreeRegressor)
+from scratch.decision_tree import DecisionTreeClassifier, DecisionTreeRegressor
 from scratch.fuzzy_cmeans import FuzzyCMeans
 from scratch.kmeans import KMeans
 from scratch.knn import KNeighborsClassifier, KNeighborsRegressor
 from scratch.lda import LinearDiscriminantAnalysis
 from scratch.linear_regression import LinearRegression
 from scratch.logistic_regression import LogisticRegression
-from scratch.lstm import (LSTMClassifier, LSTMLanguageModel,
-                          LSTMRegressor)
+from scratch.lstm import LSTMClassifier, LSTMLanguageModel, LSTMRegressor
 from scratch.mlp import MLPClassifier, MLPRegressor
 from scratch.naive_bayes import GaussianNaiveBayes
 from scratch.perceptron import Perceptron
-from scratch.random_forest import (RandomForestClassifier,
-                                   RandomForestRegressor)
+from scratch.random_forest import RandomForestClassifier, RandomForestRegressor
 from scratch.rnn import RNNClassifier, RNNLanguageModel, RNNRegressor
 from scratch.svm import SVC
 from scratch.validation import ConvergenceWarning, NotFittedError
 
-CLASSIFIERS = [LogisticRegression, GaussianNaiveBayes,
-               LinearDiscriminantAnalysis, KNeighborsClassifier, SVC,
-               DecisionTreeClassifier, RandomForestClassifier, Perceptron,
-               MLPClassifier, CNNClassifier, RNNClassifier, LSTMClassifier]
-REGRESSORS = [LinearRegression, KNeighborsRegressor, DecisionTreeRegressor,
-              RandomForestRegressor, MLPRegressor, RNNRegressor,
-              LSTMRegressor]
+CLASSIFIERS = [
+    LogisticRegression,
+    GaussianNaiveBayes,
+    LinearDiscriminantAnalysis,
+    KNeighborsClassifier,
+    SVC,
+    DecisionTreeClassifier,
+    RandomForestClassifier,
+    Perceptron,
+    MLPClassifier,
+    CNNClassifier,
+    RNNClassifier,
+    LSTMClassifier,
+]
+REGRESSORS = [
+    LinearRegression,
+    KNeighborsRegressor,
+    DecisionTreeRegressor,
+    RandomForestRegressor,
+    MLPRegressor,
+    RNNRegressor,
+    LSTMRegressor,
+]
 CLUSTERERS = [KMeans, DBSCAN, FuzzyCMeans]
 ALL = CLASSIFIERS + REGRESSORS + CLUSTERERS
 # Language models learn from a string, not from (X, y): their own test
 # modules check their input and seeds.
 TEXT_MODELS = {RNNLanguageModel, LSTMLanguageModel}
 IMAGE_MODELS = {CNNClassifier}
-SEQUENCE_MODELS = {RNNClassifier, RNNRegressor, LSTMClassifier,
-                   LSTMRegressor}
+SEQUENCE_MODELS = {RNNClassifier, RNNRegressor, LSTMClassifier, LSTMRegressor}
 # Small settings keep the ensembles and the networks quick; every other
 # model uses its defaults.
 NETWORK_SETTINGS = {"max_iter": 5}
-SETTINGS = {RandomForestClassifier: {"n_estimators": 5},
-            RandomForestRegressor: {"n_estimators": 5},
-            MLPClassifier: {**NETWORK_SETTINGS, "hidden_layer_sizes": (8,)},
-            MLPRegressor: {**NETWORK_SETTINGS, "hidden_layer_sizes": (8,)},
-            CNNClassifier: {**NETWORK_SETTINGS, "filters": (4,)},
-            **{Model: {**NETWORK_SETTINGS, "hidden_size": 8}
-               for Model in SEQUENCE_MODELS}}
+SETTINGS = {
+    RandomForestClassifier: {"n_estimators": 5},
+    RandomForestRegressor: {"n_estimators": 5},
+    MLPClassifier: {**NETWORK_SETTINGS, "hidden_layer_sizes": (8,)},
+    MLPRegressor: {**NETWORK_SETTINGS, "hidden_layer_sizes": (8,)},
+    CNNClassifier: {**NETWORK_SETTINGS, "filters": (4,)},
+    Perceptron: {"max_iter": 20},
+    **{
+        Model: {**NETWORK_SETTINGS, "hidden_size": 8}
+        for Model in SEQUENCE_MODELS
+    },
+}
 BAD_MESSAGE = "NaN|inf|finite"
 # Five epochs do not converge: the warning says so, and is not the point
 # of these tests.
 pytestmark = pytest.mark.filterwarnings(
-    f"ignore::{ConvergenceWarning.__module__}.ConvergenceWarning")
+    f"ignore::{ConvergenceWarning.__module__}.ConvergenceWarning"
+)
 
 
 def make(Model, **extra):
@@ -111,10 +129,10 @@ def fewer_features(Model, X):
 def data():
     """60 samples, 3 features, 3 well-separated groups: labels for the
     classifiers, a noisy linear target for the regressors."""
-    X, groups = make_blobs(n_samples=60, centers=3, n_features=3,
-                           cluster_std=1.0, random_state=0)
-    target = X @ [1.0, -2.0, 0.5] + np.random.default_rng(0).normal(
-        size=60)
+    X, groups = make_blobs(
+        n_samples=60, centers=3, n_features=3, cluster_std=1.0, random_state=0
+    )
+    target = X @ [1.0, -2.0, 0.5] + np.random.default_rng(0).normal(size=60)
     return X, groups, target
 
 
@@ -163,9 +181,11 @@ def test_fit_returns_self_and_sets_n_features_in(Model, data):
 def test_same_random_state_gives_the_same_model(Model, data):
     X = as_input(Model, data[0])
     y = training_target(Model, data)
-    extra = ({"random_state": 3}
-             if "random_state" in inspect.signature(Model).parameters
-             else {})
+    extra = (
+        {"random_state": 3}
+        if "random_state" in inspect.signature(Model).parameters
+        else {}
+    )
     first = fit(make(Model, **extra), X, y)
     second = fit(make(Model, **extra), X, y)
     if hasattr(first, "predict"):
@@ -264,14 +284,18 @@ def test_every_model_of_the_package_is_checked_here():
     import pathlib
 
     import scratch
+
     package = pathlib.Path(scratch.__file__).parent
     found = set()
     for path in package.glob("*.py"):
         module = importlib.import_module(f"scratch.{path.stem}")
         for name, value in vars(module).items():
-            if (inspect.isclass(value) and not name.startswith("_")
-                    and value.__module__ == module.__name__
-                    and hasattr(value, "fit")):
+            if (
+                inspect.isclass(value)
+                and not name.startswith("_")
+                and value.__module__ == module.__name__
+                and hasattr(value, "fit")
+            ):
                 found.add(value)
     assert found == set(ALL) | TEXT_MODELS
 
@@ -279,10 +303,20 @@ def test_every_model_of_the_package_is_checked_here():
 # Every public method that takes X is held to the same contract as
 # predict: NotFittedError before fit, then the feature count and
 # finiteness checked. ``score`` takes the target as well.
-METHODS = ["predict", "predict_proba", "predict_log_proba",
-           "decision_function", "transform", "score"]
-MODEL_METHODS = [(Model, method) for Model in ALL for method in METHODS
-                 if hasattr(Model, method)]
+METHODS = [
+    "predict",
+    "predict_proba",
+    "predict_log_proba",
+    "decision_function",
+    "transform",
+    "score",
+]
+MODEL_METHODS = [
+    (Model, method)
+    for Model in ALL
+    for method in METHODS
+    if hasattr(Model, method)
+]
 
 
 def method_ids(value):
@@ -296,8 +330,7 @@ def call(model, method, X, y):
 
 
 @pytest.mark.parametrize("Model, method", MODEL_METHODS, ids=method_ids)
-def test_every_method_before_fit_is_a_not_fitted_error(Model, method,
-                                                       data):
+def test_every_method_before_fit_is_a_not_fitted_error(Model, method, data):
     X = as_input(Model, data[0])
     with pytest.raises(NotFittedError):
         call(make(Model), method, X, training_target(Model, data))
@@ -305,7 +338,8 @@ def test_every_method_before_fit_is_a_not_fitted_error(Model, method,
 
 @pytest.mark.parametrize("Model, method", MODEL_METHODS, ids=method_ids)
 def test_every_method_checks_the_feature_count_and_finiteness(
-        Model, method, data):
+    Model, method, data
+):
     X = as_input(Model, data[0])
     y = training_target(Model, data)
     model = fit(make(Model), X, y)
@@ -320,29 +354,31 @@ def test_every_method_checks_the_feature_count_and_finiteness(
 # Part III models written before the shared base classes existed; each
 # entry names what its module still lacks. strict=True: the mark must go
 # as soon as the module gets it.
-PENDING = {
-    ("feature_names", Perceptron):
-        "perceptron.py: Perceptron(ClassifierMixin, BaseEstimator) and "
-        "record_feature_names(self, X) at the start of fit",
-    **{("extreme", Model): f"{Model.__module__.split('.')[-1]}.py: "
-       "check_magnitude(X) in fit, as the classic models do"
-       for Model in [Perceptron, MLPClassifier, CNNClassifier,
-                     RNNClassifier, LSTMClassifier, RNNRegressor,
-                     LSTMRegressor]},
-}
+# Contracts a model is known not to meet yet, each with what would fix
+# it; strict, so that the entry must go once the model is fixed.
+PENDING = {}
 
 
 def with_pending(models, contract):
     """``models`` as pytest parameters, those in PENDING for this
     contract marked as expected to fail."""
-    return [pytest.param(Model, id=Model.__name__, marks=[
-        pytest.mark.xfail(strict=True, reason=PENDING[contract, Model])])
-        if (contract, Model) in PENDING else
-        pytest.param(Model, id=Model.__name__) for Model in models]
+    return [
+        pytest.param(
+            Model,
+            id=Model.__name__,
+            marks=[
+                pytest.mark.xfail(strict=True, reason=PENDING[contract, Model])
+            ],
+        )
+        if (contract, Model) in PENDING
+        else pytest.param(Model, id=Model.__name__)
+        for Model in models
+    ]
 
 
-SCORERS = [Model for Model in CLASSIFIERS + REGRESSORS
-           if hasattr(Model, "score")]
+SCORERS = [
+    Model for Model in CLASSIFIERS + REGRESSORS if hasattr(Model, "score")
+]
 
 
 @pytest.mark.parametrize("Model", with_pending(SCORERS, "score"))
@@ -358,8 +394,7 @@ def test_score_refuses_a_column_vector_or_a_wrong_length_y(Model, data):
 
 
 @pytest.mark.parametrize("Model", ALL, ids=name_of)
-def test_fit_changes_neither_its_input_nor_the_hyper_parameters(Model,
-                                                                data):
+def test_fit_changes_neither_its_input_nor_the_hyper_parameters(Model, data):
     X = as_input(Model, data[0])
     y = training_target(Model, data)
     X_before = X.copy()
@@ -378,8 +413,12 @@ def test_fit_changes_neither_its_input_nor_the_hyper_parameters(Model,
 def outputs(model, X):
     """Everything a fitted model says about X, for comparing two fits."""
     found = {}
-    for method in ["predict", "predict_proba", "decision_function",
-                   "transform"]:
+    for method in [
+        "predict",
+        "predict_proba",
+        "decision_function",
+        "transform",
+    ]:
         if hasattr(model, method):
             found[method] = getattr(model, method)(X)
     if not found:
@@ -388,9 +427,11 @@ def outputs(model, X):
 
 
 def seeded(Model):
-    extra = ({"random_state": 3}
-             if "random_state" in inspect.signature(Model).parameters
-             else {})
+    extra = (
+        {"random_state": 3}
+        if "random_state" in inspect.signature(Model).parameters
+        else {}
+    )
     return make(Model, **extra)
 
 
@@ -415,8 +456,7 @@ def test_pickling_round_trips_a_fitted_model(Model, data):
     assert type(copy) is Model
     expected = outputs(model, X)
     for method, value in outputs(copy, X).items():
-        np.testing.assert_array_equal(value, expected[method],
-                                      err_msg=method)
+        np.testing.assert_array_equal(value, expected[method], err_msg=method)
 
 
 @pytest.mark.parametrize("Model", ALL, ids=name_of)
@@ -435,8 +475,7 @@ BAD_LABELS = {
 
 @pytest.mark.parametrize("Model", CLASSIFIERS, ids=name_of)
 @pytest.mark.parametrize("kind", BAD_LABELS)
-def test_labels_that_cannot_be_classes_are_a_clear_error(Model, kind,
-                                                         data):
+def test_labels_that_cannot_be_classes_are_a_clear_error(Model, kind, data):
     X, groups, _ = data
     labels = np.array(BAD_LABELS[kind], dtype=object)[groups]
     with pytest.raises(ValueError, match="label"):
@@ -445,7 +484,8 @@ def test_labels_that_cannot_be_classes_are_a_clear_error(Model, kind,
 
 @pytest.mark.parametrize("Model", CLASSIFIERS, ids=name_of)
 def test_a_regression_target_given_to_a_classifier_is_a_clear_error(
-        Model, data):
+    Model, data
+):
     X, _, target = data
     with pytest.raises(ValueError, match="continuous"):
         make(Model).fit(as_input(Model, X), target)
@@ -466,13 +506,13 @@ class Table:
         return Table(self.values[:, at], columns)
 
 
-TABLE_MODELS = [Model for Model in ALL
-                if Model not in IMAGE_MODELS | SEQUENCE_MODELS]
+TABLE_MODELS = [
+    Model for Model in ALL if Model not in IMAGE_MODELS | SEQUENCE_MODELS
+]
 NAMES = ["height", "weight", "age"]
 
 
-@pytest.mark.parametrize("Model",
-                         with_pending(TABLE_MODELS, "feature_names"))
+@pytest.mark.parametrize("Model", with_pending(TABLE_MODELS, "feature_names"))
 def test_column_names_are_kept_and_checked_at_predict(Model, data):
     X = data[0]
     table = Table(X, NAMES)
@@ -500,21 +540,27 @@ def test_refit_on_an_array_forgets_the_column_names(Model, data):
 # trouble for them: they must still give the right answer. Every other
 # model squares its input somewhere and must say so instead of answering
 # with infinities or NaN.
-EXTREME_SAFE = {DecisionTreeClassifier, DecisionTreeRegressor,
-                RandomForestClassifier, RandomForestRegressor}
+EXTREME_SAFE = {
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+}
 
 
 @pytest.mark.parametrize("Model", with_pending(ALL, "extreme"))
 def test_data_near_the_float_maximum_give_an_error_or_the_right_answer(
-        Model, data):
+    Model, data
+):
     X, groups, _ = data
     X_extreme = as_input(Model, X) * 1e300
     y = None if Model in CLUSTERERS else groups
     if Model in EXTREME_SAFE:
         model = fit(make(Model, random_state=0), X_extreme, y)
         reference = fit(make(Model, random_state=0), as_input(Model, X), y)
-        np.testing.assert_array_equal(model.predict(X_extreme),
-                                      reference.predict(as_input(Model, X)))
+        np.testing.assert_array_equal(
+            model.predict(X_extreme), reference.predict(as_input(Model, X))
+        )
     else:
         with pytest.raises(ValueError, match="overflow|NaN or infinity"):
             fit(make(Model), X_extreme, y)

@@ -7,25 +7,32 @@ from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from scratch.kmeans import (KMeans, assign_labels, kmeans_plusplus,
-                            update_centers)
+from scratch.kmeans import (
+    KMeans,
+    assign_labels,
+    kmeans_plusplus,
+    update_centers,
+)
 from scratch.validation import NotFittedError
 
 
 @pytest.fixture(scope="module")
 def blobs():
-    X, _ = make_blobs(n_samples=600, centers=5, n_features=4,
-                      cluster_std=2.5, random_state=3)
+    X, _ = make_blobs(
+        n_samples=600, centers=5, n_features=4, cluster_std=2.5, random_state=3
+    )
     return X
 
 
 def test_same_start_reaches_sklearns_centres_and_inertia(blobs):
     start = blobs[np.random.default_rng(0).choice(len(blobs), 5, False)]
     ours = KMeans(n_clusters=5, init=start, tol=0.0).fit(blobs)
-    theirs = SkKMeans(n_clusters=5, init=start, n_init=1, tol=0.0,
-                      algorithm="lloyd").fit(blobs)
-    np.testing.assert_allclose(ours.cluster_centers_,
-                               theirs.cluster_centers_, rtol=1e-9)
+    theirs = SkKMeans(
+        n_clusters=5, init=start, n_init=1, tol=0.0, algorithm="lloyd"
+    ).fit(blobs)
+    np.testing.assert_allclose(
+        ours.cluster_centers_, theirs.cluster_centers_, rtol=1e-9
+    )
     np.testing.assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-9)
     np.testing.assert_array_equal(ours.labels_, theirs.labels_)
 
@@ -34,8 +41,9 @@ def test_same_start_with_default_tol_matches_sklearn(blobs):
     start = blobs[:5]
     ours = KMeans(n_clusters=5, init=start).fit(blobs)
     theirs = SkKMeans(n_clusters=5, init=start, n_init=1).fit(blobs)
-    np.testing.assert_allclose(ours.cluster_centers_,
-                               theirs.cluster_centers_, rtol=1e-9)
+    np.testing.assert_allclose(
+        ours.cluster_centers_, theirs.cluster_centers_, rtol=1e-9
+    )
     np.testing.assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-9)
 
 
@@ -48,8 +56,12 @@ def test_kmeanspp_reaches_an_inertia_as_low_as_sklearns(blobs):
 
 def test_eq_kmeans_objective_never_rises_between_iterations(blobs):
     start = blobs[-8:]
-    inertias = [KMeans(n_clusters=8, init=start, max_iter=t, tol=0.0)
-                .fit(blobs).inertia_ for t in range(1, 25)]
+    inertias = [
+        KMeans(n_clusters=8, init=start, max_iter=t, tol=0.0)
+        .fit(blobs)
+        .inertia_
+        for t in range(1, 25)
+    ]
     assert np.all(np.diff(inertias) <= 1e-9 * inertias[0])
     assert inertias[-1] < inertias[0]
 
@@ -75,8 +87,9 @@ def test_eq_kmeans_assign_gives_the_nearest_centre_by_brute_force(blobs):
     labels, nearest_sq = assign_labels(blobs, centers)
     brute = ((blobs[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
     np.testing.assert_array_equal(labels, brute.argmin(axis=1))
-    np.testing.assert_allclose(nearest_sq, brute.min(axis=1), rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        nearest_sq, brute.min(axis=1), rtol=1e-9, atol=1e-9
+    )
 
 
 def test_eq_kmeans_update_is_the_cluster_mean(blobs):
@@ -138,53 +151,62 @@ def test_predict_transform_and_score_agree_with_sklearn(blobs):
     theirs = SkKMeans(n_clusters=5, init=start, n_init=1).fit(blobs)
     new = blobs[::7] + 0.3
     np.testing.assert_array_equal(ours.predict(new), theirs.predict(new))
-    np.testing.assert_allclose(ours.transform(new), theirs.transform(new),
-                               rtol=1e-9)
-    np.testing.assert_allclose(ours.score(new), theirs.score(new),
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        ours.transform(new), theirs.transform(new), rtol=1e-9
+    )
+    np.testing.assert_allclose(ours.score(new), theirs.score(new), rtol=1e-9)
 
 
 def test_chunked_distances_match_one_block(blobs):
     big = np.tile(blobs, (2000, 1))  # 1.2 million rows: several chunks
     centers = blobs[:5]
     labels, _ = assign_labels(big, centers)
-    np.testing.assert_array_equal(labels[:600], assign_labels(blobs,
-                                                              centers)[0])
+    np.testing.assert_array_equal(
+        labels[:600], assign_labels(blobs, centers)[0]
+    )
     np.testing.assert_array_equal(labels[-600:], labels[:600])
 
 
 def test_same_random_state_gives_the_same_model(blobs):
     first = KMeans(n_clusters=4, random_state=7).fit(blobs)
     second = KMeans(n_clusters=4, random_state=7).fit(blobs)
-    np.testing.assert_array_equal(first.cluster_centers_,
-                                  second.cluster_centers_)
-    rng_model = KMeans(n_clusters=4, init="random",
-                       random_state=np.random.default_rng(7)).fit(blobs)
+    np.testing.assert_array_equal(
+        first.cluster_centers_, second.cluster_centers_
+    )
+    rng_model = KMeans(
+        n_clusters=4, init="random", random_state=np.random.default_rng(7)
+    ).fit(blobs)
     assert rng_model.n_iter_ >= 1
 
 
-@pytest.mark.parametrize("X, error, message", [
-    ([[1.0, np.nan], [2.0, 3.0]], ValueError, "NaN"),
-    ([1.0, 2.0, 3.0], ValueError, "2-D"),
-    (np.ones((2, 2, 2)), ValueError, "2-D"),
-    ([["a", "b"], ["c", "d"]], TypeError, "numbers"),
-    (np.ones((3, 2)), ValueError, "n_clusters=8"),
-])
+@pytest.mark.parametrize(
+    "X, error, message",
+    [
+        ([[1.0, np.nan], [2.0, 3.0]], ValueError, "NaN"),
+        ([1.0, 2.0, 3.0], ValueError, "2-D"),
+        (np.ones((2, 2, 2)), ValueError, "2-D"),
+        ([["a", "b"], ["c", "d"]], TypeError, "numbers"),
+        (np.ones((3, 2)), ValueError, "n_clusters=8"),
+    ],
+)
 def test_bad_input_raises_a_clear_error(X, error, message):
     with pytest.raises(error, match=message):
         KMeans().fit(X)
 
 
-@pytest.mark.parametrize("params, error, message", [
-    ({"n_clusters": 0}, ValueError, "n_clusters"),
-    ({"n_clusters": 2.0}, TypeError, "n_clusters"),
-    ({"init": "kmeans"}, ValueError, "init"),
-    ({"init": np.zeros((3, 2))}, ValueError, "init has shape"),
-    ({"n_init": 0}, ValueError, "n_init"),
-    ({"max_iter": -1}, ValueError, "max_iter"),
-    ({"tol": -1e-3}, ValueError, "tol"),
-    ({"random_state": "seed"}, TypeError, "random_state"),
-])
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"n_clusters": 0}, ValueError, "n_clusters"),
+        ({"n_clusters": 2.0}, TypeError, "n_clusters"),
+        ({"init": "kmeans"}, ValueError, "init"),
+        ({"init": np.zeros((3, 2))}, ValueError, "init has shape"),
+        ({"n_init": 0}, ValueError, "n_init"),
+        ({"max_iter": -1}, ValueError, "max_iter"),
+        ({"tol": -1e-3}, ValueError, "tol"),
+        ({"random_state": "seed"}, TypeError, "random_state"),
+    ],
+)
 def test_invalid_hyper_parameters_raise(blobs, params, error, message):
     params = {"n_clusters": 2, **params}
     with pytest.raises(error, match=message):

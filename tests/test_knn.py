@@ -16,23 +16,32 @@ from sklearn.neighbors import KNeighborsClassifier as SkClassifier
 from sklearn.neighbors import KNeighborsRegressor as SkRegressor
 from sklearn.neighbors import NearestNeighbors as SkNeighbors
 
-from scratch.knn import (KNeighborsClassifier, KNeighborsRegressor,
-                         distance_weights, smallest_k_by_groups,
-                         smallest_k_indices)
+from scratch.knn import (
+    KNeighborsClassifier,
+    KNeighborsRegressor,
+    distance_weights,
+    smallest_k_by_groups,
+    smallest_k_indices,
+)
 from scratch.validation import NotFittedError
 
 
 @pytest.fixture(scope="module")
 def digits():
     data = load_digits()
-    return data.data[:1200], data.target[:1200], data.data[1200:], \
-        data.target[1200:]
+    return (
+        data.data[:1200],
+        data.target[:1200],
+        data.data[1200:],
+        data.target[1200:],
+    )
 
 
 @pytest.fixture(scope="module")
 def friedman():
-    X, y = make_friedman1(n_samples=900, n_features=6, noise=0.5,
-                          random_state=0)
+    X, y = make_friedman1(
+        n_samples=900, n_features=6, noise=0.5, random_state=0
+    )
     return X[:700], y[:700], X[700:], y[700:]
 
 
@@ -44,19 +53,22 @@ def untied(sk_model, X_query, k):
 
 @pytest.mark.parametrize("weights", ["uniform", "distance"])
 @pytest.mark.parametrize("k", [1, 5, 12])
-def test_eq_knn_vote_classifier_matches_sklearn_on_digits(digits, weights,
-                                                          k):
+def test_eq_knn_vote_classifier_matches_sklearn_on_digits(digits, weights, k):
     X, y, X_test, _ = digits
     ours = KNeighborsClassifier(n_neighbors=k, weights=weights).fit(X, y)
-    theirs = SkClassifier(n_neighbors=k, weights=weights,
-                          algorithm="brute").fit(X, y)
+    theirs = SkClassifier(
+        n_neighbors=k, weights=weights, algorithm="brute"
+    ).fit(X, y)
     clear = untied(theirs, X_test, k)
     assert clear.mean() > 0.5
-    np.testing.assert_array_equal(ours.predict(X_test)[clear],
-                                  theirs.predict(X_test)[clear])
-    np.testing.assert_allclose(ours.predict_proba(X_test)[clear],
-                               theirs.predict_proba(X_test)[clear],
-                               atol=1e-12)
+    np.testing.assert_array_equal(
+        ours.predict(X_test)[clear], theirs.predict(X_test)[clear]
+    )
+    np.testing.assert_allclose(
+        ours.predict_proba(X_test)[clear],
+        theirs.predict_proba(X_test)[clear],
+        atol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("weights", ["uniform", "distance"])
@@ -64,27 +76,30 @@ def test_eq_knn_vote_classifier_matches_sklearn_on_digits(digits, weights,
 def test_eq_knn_average_regressor_matches_sklearn(friedman, weights, k):
     X, y, X_test, _ = friedman
     ours = KNeighborsRegressor(n_neighbors=k, weights=weights).fit(X, y)
-    theirs = SkRegressor(n_neighbors=k, weights=weights,
-                         algorithm="brute").fit(X, y)
+    theirs = SkRegressor(
+        n_neighbors=k, weights=weights, algorithm="brute"
+    ).fit(X, y)
     assert untied(theirs, X_test, k).all()  # continuous data: no ties
-    np.testing.assert_allclose(ours.predict(X_test),
-                               theirs.predict(X_test), rtol=1e-10)
+    np.testing.assert_allclose(
+        ours.predict(X_test), theirs.predict(X_test), rtol=1e-10
+    )
     assert ours.score(X_test, friedman[3]) == pytest.approx(
-        theirs.score(X_test, friedman[3]), rel=1e-10)
+        theirs.score(X_test, friedman[3]), rel=1e-10
+    )
 
 
 def test_kneighbors_distances_and_indices_match_sklearn(friedman, digits):
     for X, _, X_test, _ in (friedman, digits):
         ours = KNeighborsRegressor(n_neighbors=7).fit(X, X[:, 0])
-        theirs = SkRegressor(n_neighbors=7, algorithm="brute").fit(
-            X, X[:, 0])
+        theirs = SkRegressor(n_neighbors=7, algorithm="brute").fit(X, X[:, 0])
         ours_d, ours_i = ours.kneighbors(X_test)
         theirs_d, theirs_i = theirs.kneighbors(X_test)
         # The sorted distances are the same whatever the tie rule.
         np.testing.assert_allclose(ours_d, theirs_d, atol=1e-6)
         clear = untied(theirs, X_test, 7)
-        np.testing.assert_array_equal(np.sort(ours_i[clear], axis=1),
-                                      np.sort(theirs_i[clear], axis=1))
+        np.testing.assert_array_equal(
+            np.sort(ours_i[clear], axis=1), np.sort(theirs_i[clear], axis=1)
+        )
 
 
 def test_kneighbors_without_X_leaves_each_point_out_like_sklearn(friedman):
@@ -96,19 +111,23 @@ def test_kneighbors_without_X_leaves_each_point_out_like_sklearn(friedman):
     np.testing.assert_allclose(ours_d, theirs_d, atol=1e-6)
     np.testing.assert_array_equal(ours_i, theirs_i)
     assert not np.any(ours_i == np.arange(len(X))[:, None])
-    assert ours.kneighbors(n_neighbors=2, return_distance=False).shape \
-        == (len(X), 2)
+    assert ours.kneighbors(n_neighbors=2, return_distance=False).shape == (
+        len(X),
+        2,
+    )
 
 
 def test_kneighbors_distances_are_euclidean_and_sorted(friedman):
     X, y, X_test, _ = friedman
-    distances, indices = KNeighborsRegressor(n_neighbors=6).fit(
-        X, y).kneighbors(X_test)
+    distances, indices = (
+        KNeighborsRegressor(n_neighbors=6).fit(X, y).kneighbors(X_test)
+    )
     direct = np.linalg.norm(X_test[:, None, :] - X[indices], axis=2)
     np.testing.assert_allclose(distances, direct, rtol=1e-12)
     assert np.all(np.diff(distances, axis=1) >= 0)
-    brute = np.sort(np.linalg.norm(X_test[:, None] - X[None], axis=2),
-                    axis=1)[:, :6]
+    brute = np.sort(np.linalg.norm(X_test[:, None] - X[None], axis=2), axis=1)[
+        :, :6
+    ]
     np.testing.assert_allclose(distances, brute, rtol=1e-12)
 
 
@@ -123,8 +142,9 @@ def test_equal_distances_go_to_the_lower_training_index():
     # position in memory.
     order = np.array([4, 2, 0, 3, 1])
     model.fit(X[order], np.arange(5.0))
-    np.testing.assert_array_equal(model.kneighbors([[0.0, 0.0]])[1],
-                                  [[0, 1, 2]])
+    np.testing.assert_array_equal(
+        model.kneighbors([[0.0, 0.0]])[1], [[0, 1, 2]]
+    )
 
 
 def test_smallest_k_indices_tie_rule_matches_a_stable_sort():
@@ -132,8 +152,9 @@ def test_smallest_k_indices_tie_rule_matches_a_stable_sort():
     values = rng.integers(0, 6, size=(300, 40)).astype(float)
     for k in (1, 3, 10, 39, 40):
         chosen = np.sort(smallest_k_indices(values.copy(), k), axis=1)
-        stable = np.sort(np.argsort(values, axis=1, kind="stable")[:, :k],
-                         axis=1)
+        stable = np.sort(
+            np.argsort(values, axis=1, kind="stable")[:, :k], axis=1
+        )
         np.testing.assert_array_equal(chosen, stable)
 
 
@@ -151,22 +172,25 @@ def test_eq_knn_distance_weights_zero_distance_takes_all_weight():
     X = np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0], [6.0, 8.0]])
     y = np.array([1.0, 10.0, 3.0, 100.0])
     ours = KNeighborsRegressor(n_neighbors=3, weights="distance").fit(X, y)
-    theirs = SkRegressor(n_neighbors=3, weights="distance",
-                         algorithm="brute").fit(X, y)
+    theirs = SkRegressor(
+        n_neighbors=3, weights="distance", algorithm="brute"
+    ).fit(X, y)
     # Two training points coincide with the query: their mean, exactly.
     assert ours.predict([[0.0, 0.0]])[0] == 2.0
-    np.testing.assert_allclose(ours.predict([[0.0, 0.0], [1.0, 1.0]]),
-                               theirs.predict([[0.0, 0.0], [1.0, 1.0]]))
-    weights = distance_weights(np.array([[0.0, 2.0], [0.5, 2.0]]),
-                               "distance")
+    np.testing.assert_allclose(
+        ours.predict([[0.0, 0.0], [1.0, 1.0]]),
+        theirs.predict([[0.0, 0.0], [1.0, 1.0]]),
+    )
+    weights = distance_weights(np.array([[0.0, 2.0], [0.5, 2.0]]), "distance")
     np.testing.assert_array_equal(weights, [[1.0, 0.0], [2.0, 0.5]])
 
 
 def test_duplicate_of_a_training_point_is_at_distance_exactly_zero():
     rng = np.random.default_rng(1)
     X = rng.normal(loc=1e3, size=(50, 4))
-    distances, indices = KNeighborsRegressor(n_neighbors=1).fit(
-        X, X[:, 0]).kneighbors(X[10:20])
+    distances, indices = (
+        KNeighborsRegressor(n_neighbors=1).fit(X, X[:, 0]).kneighbors(X[10:20])
+    )
     np.testing.assert_array_equal(distances, 0.0)
     np.testing.assert_array_equal(indices[:, 0], np.arange(10, 20))
 
@@ -191,7 +215,8 @@ def test_classifier_score_is_accuracy(digits):
     X, y, X_test, y_test = digits
     model = KNeighborsClassifier(n_neighbors=3).fit(X, y)
     assert model.score(X_test, y_test) == np.mean(
-        model.predict(X_test) == y_test)
+        model.predict(X_test) == y_test
+    )
 
 
 def test_single_class_is_allowed_and_predicted():
@@ -202,11 +227,11 @@ def test_single_class_is_allowed_and_predicted():
 
 def test_memory_blocks_do_not_change_the_answer(friedman, monkeypatch):
     import scratch.knn as knn
+
     X, y, X_test, _ = friedman
     whole = KNeighborsRegressor(n_neighbors=5).fit(X, y).kneighbors(X_test)
     monkeypatch.setattr(knn, "MAX_BLOCK_FLOATS", 3 * len(X))
-    blocked = KNeighborsRegressor(n_neighbors=5).fit(X, y).kneighbors(
-        X_test)
+    blocked = KNeighborsRegressor(n_neighbors=5).fit(X, y).kneighbors(X_test)
     np.testing.assert_array_equal(whole[1], blocked[1])
     np.testing.assert_array_equal(whole[0], blocked[0])
 
@@ -225,19 +250,23 @@ MODELS = [KNeighborsClassifier, KNeighborsRegressor]
 @pytest.mark.parametrize("Model", MODELS)
 def test_n_neighbors_larger_than_the_training_set_raises_at_fit(Model):
     X = np.zeros((4, 2))
-    with pytest.raises(ValueError, match="larger than the number of "
-                                         "training samples"):
+    with pytest.raises(
+        ValueError, match="larger than the number of training samples"
+    ):
         Model(n_neighbors=5).fit(X, [0, 1, 0, 1])
 
 
 @pytest.mark.parametrize("Model", MODELS)
-@pytest.mark.parametrize("bad, error, message", [
-    (0, ValueError, "n_neighbors must be >= 1"),
-    (-3, ValueError, "n_neighbors must be >= 1"),
-    (2.5, TypeError, "n_neighbors must be an integer"),
-    (True, TypeError, "n_neighbors must be an integer"),
-    ("5", TypeError, "n_neighbors must be an integer"),
-])
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        (0, ValueError, "n_neighbors must be >= 1"),
+        (-3, ValueError, "n_neighbors must be >= 1"),
+        (2.5, TypeError, "n_neighbors must be an integer"),
+        (True, TypeError, "n_neighbors must be an integer"),
+        ("5", TypeError, "n_neighbors must be an integer"),
+    ],
+)
 def test_invalid_n_neighbors_raises(Model, bad, error, message):
     with pytest.raises(error, match=message):
         Model(n_neighbors=bad).fit(np.eye(6), [0, 1, 0, 1, 0, 1])
@@ -326,8 +355,9 @@ def test_group_selection_matches_a_stable_sort_with_many_ties():
     for k in (1, 5, 20):
         scores = rng.integers(0, 30, size=(200, n_groups * 8)).astype(float)
         chosen = np.sort(smallest_k_by_groups(scores, k, n_groups), axis=1)
-        stable = np.sort(np.argsort(scores, axis=1, kind="stable")[:, :k],
-                         axis=1)
+        stable = np.sort(
+            np.argsort(scores, axis=1, kind="stable")[:, :k], axis=1
+        )
         np.testing.assert_array_equal(chosen, stable)
 
 
@@ -345,14 +375,15 @@ def test_large_training_set_with_duplicates_matches_sklearn_brute_force():
     order = np.argsort(exact, axis=1, kind="stable")[:, :7]
     np.testing.assert_array_equal(indices, order)
     np.testing.assert_allclose(
-        distances, np.take_along_axis(exact, order, 1), rtol=1e-12)
+        distances, np.take_along_axis(exact, order, 1), rtol=1e-12
+    )
     reference = SkNeighbors(n_neighbors=7, algorithm="brute").fit(X)
-    np.testing.assert_allclose(distances, reference.kneighbors(queries)[0],
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        distances, reference.kneighbors(queries)[0], rtol=1e-9
+    )
 
 
-@pytest.mark.parametrize("Model", [KNeighborsClassifier,
-                                   KNeighborsRegressor])
+@pytest.mark.parametrize("Model", [KNeighborsClassifier, KNeighborsRegressor])
 def test_data_near_the_float_maximum_is_a_clear_error(Model):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 2))
@@ -373,4 +404,5 @@ def test_large_but_safe_data_gives_the_same_neighbours_as_sklearn():
     reference = SkNeighbors(n_neighbors=3).fit(X)
     np.testing.assert_array_equal(
         ours.kneighbors(X * 1e150, return_distance=False),
-        reference.kneighbors(X, return_distance=False))
+        reference.kneighbors(X, return_distance=False),
+    )

@@ -1,8 +1,8 @@
 """Tests for scratch.lda, against scikit-learn and closed forms.
 
 Each test states a claim of book/supervised/lda.md. Several guard against
-the seed notebook's bugs (one class's mean used for every class; the prior
-added instead of its log).
+two easy mistakes: one class's mean used for every class, and the prior
+added instead of its log.
 """
 
 import warnings
@@ -12,8 +12,7 @@ import pytest
 import scipy.linalg
 import scipy.special
 from sklearn.datasets import load_breast_cancer, load_wine
-from sklearn.discriminant_analysis import (
-    LinearDiscriminantAnalysis as SkLDA)
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis as SkLDA
 
 from scratch.lda import LinearDiscriminantAnalysis
 from scratch.validation import NotFittedError
@@ -23,11 +22,18 @@ from scratch.validation import NotFittedError
 def small_data():
     # Three classes with clearly different means and correlated features.
     rng = np.random.default_rng(0)
-    mixing = np.array([[1.0, 0.6, 0.0, 0.2], [0.0, 1.0, 0.3, 0.0],
-                       [0.0, 0.0, 1.0, 0.5], [0.0, 0.0, 0.0, 1.0]])
+    mixing = np.array(
+        [
+            [1.0, 0.6, 0.0, 0.2],
+            [0.0, 1.0, 0.3, 0.0],
+            [0.0, 0.0, 1.0, 0.5],
+            [0.0, 0.0, 0.0, 1.0],
+        ]
+    )
     y = np.repeat([0, 1, 2], [40, 30, 20])
-    centres = np.array([[0.0, 0.0, 0.0, 0.0], [2.0, -1.0, 0.5, 0.0],
-                        [-1.0, 2.0, 1.5, 3.0]])
+    centres = np.array(
+        [[0.0, 0.0, 0.0, 0.0], [2.0, -1.0, 0.5, 0.0], [-1.0, 2.0, 1.5, 3.0]]
+    )
     X = rng.normal(size=(90, 4)) @ mixing + centres[y]
     return X, y
 
@@ -39,8 +45,9 @@ def wine():
 
 def pooled_covariance(X, y):
     """Maximum-likelihood shared covariance, computed directly."""
-    residuals = np.vstack([X[y == c] - X[y == c].mean(axis=0)
-                           for c in np.unique(y)])
+    residuals = np.vstack(
+        [X[y == c] - X[y == c].mean(axis=0) for c in np.unique(y)]
+    )
     return residuals.T @ residuals / len(X)
 
 
@@ -51,16 +58,21 @@ def assert_same_up_to_sign(a, b, atol):
 
 # --- agreement with scikit-learn -------------------------------------------
 
+
 def test_predictions_match_sklearn(dataset):
     X, y = dataset
     ours = LinearDiscriminantAnalysis().fit(X, y)
     theirs = SkLDA().fit(X, y)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
-    np.testing.assert_allclose(ours.predict_proba(X),
-                               theirs.predict_proba(X), atol=1e-8)
-    np.testing.assert_allclose(ours.decision_function(X),
-                               theirs.decision_function(X),
-                               rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-8
+    )
+    np.testing.assert_allclose(
+        ours.decision_function(X),
+        theirs.decision_function(X),
+        rtol=1e-7,
+        atol=1e-7,
+    )
 
 
 def test_fitted_attributes_match_sklearn(dataset):
@@ -72,8 +84,9 @@ def test_fitted_attributes_match_sklearn(dataset):
     np.testing.assert_allclose(ours.xbar_, theirs.xbar_, rtol=1e-12)
     scale = np.abs(theirs.coef_).max()
     np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-8 * scale)
-    np.testing.assert_allclose(ours.intercept_, theirs.intercept_,
-                               rtol=1e-7, atol=1e-8)
+    np.testing.assert_allclose(
+        ours.intercept_, theirs.intercept_, rtol=1e-7, atol=1e-8
+    )
     assert ours.coef_.shape == theirs.coef_.shape
     assert ours.intercept_.shape == theirs.intercept_.shape
 
@@ -84,11 +97,14 @@ def test_eq_lda_projection_matches_sklearn_up_to_sign(dataset):
     theirs = SkLDA().fit(X, y)
     Z_ours, Z_theirs = ours.transform(X), theirs.transform(X)
     assert Z_ours.shape == Z_theirs.shape
-    assert_same_up_to_sign(Z_ours, Z_theirs,
-                           atol=1e-8 * np.abs(Z_theirs).max())
-    np.testing.assert_allclose(ours.explained_variance_ratio_,
-                               theirs.explained_variance_ratio_,
-                               atol=1e-10)
+    assert_same_up_to_sign(
+        Z_ours, Z_theirs, atol=1e-8 * np.abs(Z_theirs).max()
+    )
+    np.testing.assert_allclose(
+        ours.explained_variance_ratio_,
+        theirs.explained_variance_ratio_,
+        atol=1e-10,
+    )
 
 
 @pytest.mark.parametrize("n_components", [1, 2])
@@ -97,10 +113,10 @@ def test_n_components_matches_sklearn(wine, n_components):
     ours = LinearDiscriminantAnalysis(n_components=n_components).fit(X, y)
     theirs = SkLDA(n_components=n_components).fit(X, y)
     assert ours.transform(X).shape == (len(X), n_components)
-    assert_same_up_to_sign(ours.transform(X), theirs.transform(X),
-                           atol=1e-8)
-    np.testing.assert_allclose(ours.explained_variance_ratio_,
-                               theirs.explained_variance_ratio_)
+    assert_same_up_to_sign(ours.transform(X), theirs.transform(X), atol=1e-8)
+    np.testing.assert_allclose(
+        ours.explained_variance_ratio_, theirs.explained_variance_ratio_
+    )
 
 
 def test_user_priors_match_sklearn(wine):
@@ -109,27 +125,30 @@ def test_user_priors_match_sklearn(wine):
     ours = LinearDiscriminantAnalysis(priors=priors).fit(X, y)
     theirs = SkLDA(priors=priors).fit(X, y)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
-    np.testing.assert_allclose(ours.predict_proba(X),
-                               theirs.predict_proba(X), atol=1e-8)
-    assert_same_up_to_sign(ours.transform(X), theirs.transform(X),
-                           atol=1e-8)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-8
+    )
+    assert_same_up_to_sign(ours.transform(X), theirs.transform(X), atol=1e-8)
 
 
 def test_score_is_accuracy_as_in_sklearn(dataset):
     X, y = dataset
-    assert LinearDiscriminantAnalysis().fit(X, y).score(X, y) == \
-        pytest.approx(SkLDA().fit(X, y).score(X, y))
+    assert LinearDiscriminantAnalysis().fit(X, y).score(X, y) == pytest.approx(
+        SkLDA().fit(X, y).score(X, y)
+    )
 
 
 # --- the model: eq-lda-mle, eq-lda-discriminant, eq-lda-posterior ----------
 
+
 def test_eq_lda_mle_means_are_per_class(small_data):
-    # The seed's bug: one class's mean used for every class.
+    # An easy mistake: one class's mean used for every class.
     X, y = small_data
     model = LinearDiscriminantAnalysis().fit(X, y)
     for k, label in enumerate(model.classes_):
-        np.testing.assert_allclose(model.means_[k],
-                                   X[y == label].mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(
+            model.means_[k], X[y == label].mean(axis=0), rtol=1e-12
+        )
     assert len({tuple(np.round(m, 6)) for m in model.means_}) == 3
     np.testing.assert_allclose(model.priors_, np.bincount(y) / len(y))
     np.testing.assert_allclose(model.xbar_, model.priors_ @ model.means_)
@@ -141,19 +160,27 @@ def test_eq_lda_discriminant_matches_the_gaussian_closed_form(small_data):
     X, y = small_data
     model = LinearDiscriminantAnalysis().fit(X, y)
     sigma = pooled_covariance(X, y)
-    scores = np.column_stack([
-        np.log(np.mean(y == k)) - 0.5 * np.einsum(
-            "ij,ij->i", X - X[y == k].mean(axis=0),
-            np.linalg.solve(sigma, (X - X[y == k].mean(axis=0)).T).T)
-        for k in range(3)])
+    scores = np.column_stack(
+        [
+            np.log(np.mean(y == k))
+            - 0.5
+            * np.einsum(
+                "ij,ij->i",
+                X - X[y == k].mean(axis=0),
+                np.linalg.solve(sigma, (X - X[y == k].mean(axis=0)).T).T,
+            )
+            for k in range(3)
+        ]
+    )
     log_posterior = scores - scipy.special.logsumexp(
-        scores, axis=1, keepdims=True)
-    np.testing.assert_allclose(model.predict_log_proba(X), log_posterior,
-                               atol=1e-9)
+        scores, axis=1, keepdims=True
+    )
+    np.testing.assert_allclose(
+        model.predict_log_proba(X), log_posterior, atol=1e-9
+    )
 
 
-def test_eq_lda_discriminant_weights_solve_sigma_w_equals_mean_gap(
-        small_data):
+def test_eq_lda_discriminant_weights_solve_sigma_w_equals_mean_gap(small_data):
     # w_k - w_l = Sigma^{-1} (mu_k - mu_l): the linear part of the log
     # posterior ratio.
     X, y = small_data
@@ -161,11 +188,13 @@ def test_eq_lda_discriminant_weights_solve_sigma_w_equals_mean_gap(
     sigma = pooled_covariance(X, y)
     np.testing.assert_allclose(
         sigma @ (model.coef_[2] - model.coef_[0]),
-        model.means_[2] - model.means_[0], rtol=1e-9)
+        model.means_[2] - model.means_[0],
+        rtol=1e-9,
+    )
 
 
 def test_eq_lda_discriminant_prior_enters_as_its_log(small_data):
-    # The seed's bug: pi_k added instead of log pi_k. Changing the priors
+    # An easy mistake: pi_k added instead of log pi_k. Changing the priors
     # must move every log-odds by exactly log(pi_k / pi_l) - its old value.
     X, y = small_data
     flat = np.full(3, 1 / 3)
@@ -175,10 +204,11 @@ def test_eq_lda_discriminant_prior_enters_as_its_log(small_data):
     log_odds_a = a.predict_log_proba(X) - a.predict_log_proba(X)[:, :1]
     log_odds_b = b.predict_log_proba(X) - b.predict_log_proba(X)[:, :1]
     expected_shift = np.log(skewed / skewed[0]) - np.log(flat / flat[0])
-    np.testing.assert_allclose(log_odds_b - log_odds_a,
-                               np.broadcast_to(expected_shift,
-                                               log_odds_a.shape),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        log_odds_b - log_odds_a,
+        np.broadcast_to(expected_shift, log_odds_a.shape),
+        atol=1e-9,
+    )
     assert np.mean(b.predict(X) == 0) > np.mean(a.predict(X) == 0)
 
 
@@ -187,8 +217,8 @@ def test_eq_lda_discriminant_binary_log_odds_shift_by_log_prior_ratio():
     a = LinearDiscriminantAnalysis(priors=[0.5, 0.5]).fit(X, y)
     b = LinearDiscriminantAnalysis(priors=[0.2, 0.8]).fit(X, y)
     np.testing.assert_allclose(
-        b.decision_function(X) - a.decision_function(X), np.log(4.0),
-        atol=1e-7)
+        b.decision_function(X) - a.decision_function(X), np.log(4.0), atol=1e-7
+    )
 
 
 def test_eq_lda_posterior_binary_is_the_sigmoid_of_the_log_odds():
@@ -196,8 +226,9 @@ def test_eq_lda_posterior_binary_is_the_sigmoid_of_the_log_odds():
     model = LinearDiscriminantAnalysis().fit(X, y)
     z = model.decision_function(X)
     assert z.shape == (len(X),) and model.coef_.shape == (1, X.shape[1])
-    np.testing.assert_allclose(model.predict_proba(X)[:, 1],
-                               scipy.special.expit(z), rtol=1e-10)
+    np.testing.assert_allclose(
+        model.predict_proba(X)[:, 1], scipy.special.expit(z), rtol=1e-10
+    )
     np.testing.assert_array_equal(model.predict(X), (z > 0).astype(int))
 
 
@@ -224,23 +255,24 @@ def test_statistics_come_from_the_training_set_only(small_data):
     coef = model.coef_.copy()
     batch = model.predict_proba(X[1::2] + 3.0)
     np.testing.assert_array_equal(model.coef_, coef)
-    one_by_one = np.vstack([model.predict_proba(X[i:i + 1] + 3.0)
-                            for i in range(1, len(X), 2)])
+    one_by_one = np.vstack(
+        [model.predict_proba(X[i : i + 1] + 3.0) for i in range(1, len(X), 2)]
+    )
     np.testing.assert_allclose(batch, one_by_one, rtol=1e-12)
 
 
 # --- the projection: eq-lda-whitening, eq-lda-generalised-eigen ------------
 
+
 def test_eq_lda_whitening_projection_has_identity_within_covariance(
-        small_data):
+    small_data,
+):
     X, y = small_data
     Z = LinearDiscriminantAnalysis().fit(X, y).transform(X)
-    np.testing.assert_allclose(pooled_covariance(Z, y), np.eye(2),
-                               atol=1e-10)
+    np.testing.assert_allclose(pooled_covariance(Z, y), np.eye(2), atol=1e-10)
 
 
-def test_eq_lda_generalised_eigen_directions_solve_fisher_problem(
-        small_data):
+def test_eq_lda_generalised_eigen_directions_solve_fisher_problem(small_data):
     # S_B w = lambda S_W w, with the eigenvalues from scipy's independent
     # generalised symmetric eigensolver.
     X, y = small_data
@@ -252,14 +284,17 @@ def test_eq_lda_generalised_eigen_directions_solve_fisher_problem(
     for j, w in enumerate(model.scalings_.T):
         rayleigh = (w @ S_B @ w) / (w @ S_W @ w)
         assert rayleigh == pytest.approx(eigenvalues[j], rel=1e-8)
-        np.testing.assert_allclose(S_B @ w, rayleigh * S_W @ w,
-                                   atol=1e-9 * np.abs(S_B @ w).max())
-    np.testing.assert_allclose(model.explained_variance_ratio_,
-                               eigenvalues / eigenvalues.sum(), rtol=1e-8)
+        np.testing.assert_allclose(
+            S_B @ w, rayleigh * S_W @ w, atol=1e-9 * np.abs(S_B @ w).max()
+        )
+    np.testing.assert_allclose(
+        model.explained_variance_ratio_,
+        eigenvalues / eigenvalues.sum(),
+        rtol=1e-8,
+    )
 
 
-def test_eq_lda_fisher_first_direction_beats_random_directions(
-        small_data):
+def test_eq_lda_fisher_first_direction_beats_random_directions(small_data):
     X, y = small_data
     model = LinearDiscriminantAnalysis().fit(X, y)
     S_W = pooled_covariance(X, y)
@@ -271,8 +306,7 @@ def test_eq_lda_fisher_first_direction_beats_random_directions(
 
     best = fisher(model.scalings_[:, 0])
     rng = np.random.default_rng(1)
-    assert all(fisher(w) <= best + 1e-12
-               for w in rng.normal(size=(500, 4)))
+    assert all(fisher(w) <= best + 1e-12 for w in rng.normal(size=(500, 4)))
 
 
 def test_at_most_k_minus_one_directions(wine):
@@ -285,6 +319,7 @@ def test_at_most_k_minus_one_directions(wine):
 
 # --- edge cases --------------------------------------------------------------
 
+
 def test_constant_feature_still_works_and_matches_sklearn(small_data):
     X, y = small_data
     X = np.column_stack([X, np.full(len(X), 2.5)])
@@ -294,8 +329,9 @@ def test_constant_feature_still_works_and_matches_sklearn(small_data):
         theirs = SkLDA().fit(X, y)
     assert np.all(np.isfinite(ours.coef_))
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
-    np.testing.assert_allclose(ours.predict_proba(X),
-                               theirs.predict_proba(X), atol=1e-8)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-8
+    )
     np.testing.assert_allclose(ours.coef_[:, -1], 0.0, atol=1e-12)
 
 
@@ -306,13 +342,15 @@ def test_duplicated_feature_changes_nothing(small_data):
     doubled = np.column_stack([X, X[:, 1]])
     ours = LinearDiscriminantAnalysis().fit(doubled, y)
     plain = LinearDiscriminantAnalysis().fit(X, y)
-    np.testing.assert_allclose(ours.predict_proba(doubled),
-                               plain.predict_proba(X), atol=1e-8)
+    np.testing.assert_allclose(
+        ours.predict_proba(doubled), plain.predict_proba(X), atol=1e-8
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = SkLDA().fit(doubled, y)
-    np.testing.assert_array_equal(ours.predict(doubled),
-                                  theirs.predict(doubled))
+    np.testing.assert_array_equal(
+        ours.predict(doubled), theirs.predict(doubled)
+    )
 
 
 def test_more_features_than_samples_is_finite():
@@ -322,8 +360,9 @@ def test_more_features_than_samples_is_finite():
     X[y == 1, 0] += 3.0
     model = LinearDiscriminantAnalysis().fit(X, y)
     assert np.all(np.isfinite(model.predict_proba(X)))
-    np.testing.assert_array_equal(model.predict(X),
-                                  SkLDA().fit(X, y).predict(X))
+    np.testing.assert_array_equal(
+        model.predict(X), SkLDA().fit(X, y).predict(X)
+    )
 
 
 def test_perfectly_separable_classes_are_finite():
@@ -342,8 +381,9 @@ def test_single_sample_class_is_finite(small_data):
     y[0] = 9
     ours = LinearDiscriminantAnalysis().fit(X, y)
     assert np.all(np.isfinite(ours.predict_proba(X)))
-    np.testing.assert_array_equal(ours.predict(X), SkLDA().fit(X, y)
-                                  .predict(X))
+    np.testing.assert_array_equal(
+        ours.predict(X), SkLDA().fit(X, y).predict(X)
+    )
 
 
 def test_one_sample_per_class_is_a_clear_error():
@@ -369,8 +409,9 @@ def test_string_labels_come_back_as_given(small_data):
     names = np.array(["red", "blue", "green"])[y]
     model = LinearDiscriminantAnalysis().fit(X, names)
     np.testing.assert_array_equal(model.classes_, ["blue", "green", "red"])
-    np.testing.assert_array_equal(model.predict(X),
-                                  SkLDA().fit(X, names).predict(X))
+    np.testing.assert_array_equal(
+        model.predict(X), SkLDA().fit(X, names).predict(X)
+    )
 
 
 def test_non_contiguous_integer_labels_come_back_as_given(small_data):
@@ -378,8 +419,9 @@ def test_non_contiguous_integer_labels_come_back_as_given(small_data):
     labels = np.array([-3, 7, 100])[y]
     model = LinearDiscriminantAnalysis().fit(X, labels)
     np.testing.assert_array_equal(model.classes_, [-3, 7, 100])
-    np.testing.assert_array_equal(model.predict(X),
-                                  SkLDA().fit(X, labels).predict(X))
+    np.testing.assert_array_equal(
+        model.predict(X), SkLDA().fit(X, labels).predict(X)
+    )
     binary = LinearDiscriminantAnalysis().fit(X[y < 2], labels[y < 2])
     assert set(binary.predict(X)) <= {-3, 7}
 
@@ -403,10 +445,12 @@ def test_fit_transform_equals_fit_then_transform(small_data):
     X, y = small_data
     np.testing.assert_allclose(
         LinearDiscriminantAnalysis().fit_transform(X, y),
-        LinearDiscriminantAnalysis().fit(X, y).transform(X))
+        LinearDiscriminantAnalysis().fit(X, y).transform(X),
+    )
 
 
 # --- bad input ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_non_finite_X_is_rejected(small_data, bad):
@@ -442,25 +486,36 @@ def test_too_few_samples_or_classes_are_rejected(small_data):
         LinearDiscriminantAnalysis().fit(X, np.zeros(len(X)))
 
 
-@pytest.mark.parametrize("params, error, message", [
-    ({"solver": "eigen"}, ValueError, "solver must be one of"),
-    ({"tol": -1.0}, ValueError, "tol must be >= 0"),
-    ({"tol": "small"}, TypeError, "tol must be a number"),
-    ({"n_components": 0}, ValueError, "n_components must be >= 1"),
-    ({"n_components": 1.5}, TypeError, "n_components must be an integer"),
-    ({"priors": [0.5, 0.5]}, ValueError, "one entry per class"),
-    ({"priors": [0.5, 0.6, -0.1]}, ValueError, "positive"),
-    ({"priors": [0.2, 0.2, 0.2]}, ValueError, "sum to 1"),
-])
-def test_invalid_hyper_parameters_are_rejected(small_data, params, error,
-                                               message):
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"solver": "eigen"}, ValueError, "solver must be one of"),
+        ({"tol": -1.0}, ValueError, "tol must be >= 0"),
+        ({"tol": "small"}, TypeError, "tol must be a number"),
+        ({"n_components": 0}, ValueError, "n_components must be >= 1"),
+        ({"n_components": 1.5}, TypeError, "n_components must be an integer"),
+        ({"priors": [0.5, 0.5]}, ValueError, "one entry per class"),
+        ({"priors": [0.5, 0.6, -0.1]}, ValueError, "positive"),
+        ({"priors": [0.2, 0.2, 0.2]}, ValueError, "sum to 1"),
+    ],
+)
+def test_invalid_hyper_parameters_are_rejected(
+    small_data, params, error, message
+):
     with pytest.raises(error, match=message):
         LinearDiscriminantAnalysis(**params).fit(*small_data)
 
 
-@pytest.mark.parametrize("method", ["predict", "predict_proba",
-                                    "predict_log_proba", "transform",
-                                    "decision_function"])
+@pytest.mark.parametrize(
+    "method",
+    [
+        "predict",
+        "predict_proba",
+        "predict_log_proba",
+        "transform",
+        "decision_function",
+    ],
+)
 def test_predict_before_fit_raises_not_fitted(small_data, method):
     with pytest.raises(NotFittedError, match="not fitted"):
         getattr(LinearDiscriminantAnalysis(), method)(small_data[0])

@@ -19,8 +19,9 @@ from scratch.validation import ConvergenceWarning, NotFittedError
 
 @pytest.fixture(scope="module")
 def regression_data():
-    X, y = make_regression(n_samples=300, n_features=8, noise=5.0,
-                           random_state=0)
+    X, y = make_regression(
+        n_samples=300, n_features=8, noise=5.0, random_state=0
+    )
     return X, y + 3.0  # a non-zero intercept
 
 
@@ -32,28 +33,34 @@ def standardised_data(regression_data):
 
 def assert_same_fit(ours, reference, rtol=1e-8):
     np.testing.assert_allclose(ours.coef_, reference.coef_, rtol=rtol)
-    np.testing.assert_allclose(ours.intercept_, reference.intercept_,
-                               rtol=rtol)
+    np.testing.assert_allclose(
+        ours.intercept_, reference.intercept_, rtol=rtol
+    )
 
 
 def test_eq_ols_lstsq_matches_sklearn(regression_data):
     X, y = regression_data
-    assert_same_fit(LinearRegression().fit(X, y),
-                    SkLinearRegression().fit(X, y))
+    assert_same_fit(
+        LinearRegression().fit(X, y), SkLinearRegression().fit(X, y)
+    )
 
 
 def test_eq_ols_lstsq_matches_sklearn_without_intercept(regression_data):
     X, y = regression_data
-    assert_same_fit(LinearRegression(fit_intercept=False).fit(X, y),
-                    SkLinearRegression(fit_intercept=False).fit(X, y))
+    assert_same_fit(
+        LinearRegression(fit_intercept=False).fit(X, y),
+        SkLinearRegression(fit_intercept=False).fit(X, y),
+    )
 
 
 @pytest.mark.parametrize("solver", ["lstsq", "cholesky"])
 @pytest.mark.parametrize("alpha", [0.1, 10.0, 1000.0])
 def test_eq_ridge_matches_sklearn_ridge(regression_data, alpha, solver):
     X, y = regression_data
-    assert_same_fit(LinearRegression(alpha=alpha, solver=solver).fit(X, y),
-                    Ridge(alpha=alpha).fit(X, y))
+    assert_same_fit(
+        LinearRegression(alpha=alpha, solver=solver).fit(X, y),
+        Ridge(alpha=alpha).fit(X, y),
+    )
 
 
 def test_eq_ridge_closed_form_solves_the_normal_equations(regression_data):
@@ -93,8 +100,9 @@ def test_eq_gd_step_condition_too_large_a_step_diverges(standardised_data):
     X_c = X - X.mean(axis=0)
     lambda_max = np.linalg.eigvalsh(X_c.T @ X_c / len(X)).max()
     with pytest.warns(ConvergenceWarning, match="did not converge"):
-        model = LinearRegression(solver="gd", learning_rate=2.2 / lambda_max,
-                                 max_iter=200).fit(X, y)
+        model = LinearRegression(
+            solver="gd", learning_rate=2.2 / lambda_max, max_iter=200
+        ).fit(X, y)
     exact = LinearRegression().fit(X, y)
     assert np.linalg.norm(model.coef_ - exact.coef_) > 1e3
 
@@ -114,8 +122,11 @@ def test_score_is_r2_as_in_sklearn(regression_data):
     X, y = regression_data
     ours = LinearRegression().fit(X[:200], y[:200])
     theirs = SkLinearRegression().fit(X[:200], y[:200])
-    np.testing.assert_allclose(ours.score(X[200:], y[200:]),
-                               theirs.score(X[200:], y[200:]), rtol=1e-10)
+    np.testing.assert_allclose(
+        ours.score(X[200:], y[200:]),
+        theirs.score(X[200:], y[200:]),
+        rtol=1e-10,
+    )
 
 
 def test_fit_returns_self_and_keeps_hyper_parameters():
@@ -126,29 +137,35 @@ def test_fit_returns_self_and_keeps_hyper_parameters():
     assert model.n_features_in_ == 2
 
 
-@pytest.mark.parametrize("X, y, error, message", [
-    ([[1.0, np.nan], [2.0, 3.0]], [1.0, 2.0], ValueError, "NaN"),
-    ([[1.0, np.inf], [2.0, 3.0]], [1.0, 2.0], ValueError, "infinity"),
-    ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], ValueError, "2-D"),
-    ([[1.0, 2.0]], [1.0], ValueError, "at least 2"),
-    ([[1.0], [2.0], [3.0]], [1.0, 2.0], ValueError, "different lengths"),
-    ([[1.0], [2.0]], [1.0, np.nan], ValueError, "NaN"),
-    ([["a"], ["b"]], [1.0, 2.0], TypeError, "numbers"),
-])
+@pytest.mark.parametrize(
+    "X, y, error, message",
+    [
+        ([[1.0, np.nan], [2.0, 3.0]], [1.0, 2.0], ValueError, "NaN"),
+        ([[1.0, np.inf], [2.0, 3.0]], [1.0, 2.0], ValueError, "infinity"),
+        ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], ValueError, "2-D"),
+        ([[1.0, 2.0]], [1.0], ValueError, "at least 2"),
+        ([[1.0], [2.0], [3.0]], [1.0, 2.0], ValueError, "different lengths"),
+        ([[1.0], [2.0]], [1.0, np.nan], ValueError, "NaN"),
+        ([["a"], ["b"]], [1.0, 2.0], TypeError, "numbers"),
+    ],
+)
 def test_bad_input_raises_a_clear_error(X, y, error, message):
     with pytest.raises(error, match=message):
         LinearRegression().fit(X, y)
 
 
-@pytest.mark.parametrize("params, error, message", [
-    ({"alpha": -1.0}, ValueError, "alpha"),
-    ({"solver": "qr"}, ValueError, "solver"),
-    ({"solver": "cholesky"}, ValueError, "alpha > 0"),
-    ({"learning_rate": 0.0}, ValueError, "learning_rate"),
-    ({"max_iter": 0}, ValueError, "max_iter"),
-    ({"max_iter": 2.5}, TypeError, "max_iter"),
-    ({"fit_intercept": "yes"}, TypeError, "fit_intercept"),
-])
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"alpha": -1.0}, ValueError, "alpha"),
+        ({"solver": "qr"}, ValueError, "solver"),
+        ({"solver": "cholesky"}, ValueError, "alpha > 0"),
+        ({"learning_rate": 0.0}, ValueError, "learning_rate"),
+        ({"max_iter": 0}, ValueError, "max_iter"),
+        ({"max_iter": 2.5}, TypeError, "max_iter"),
+        ({"fit_intercept": "yes"}, TypeError, "fit_intercept"),
+    ],
+)
 def test_invalid_hyper_parameters_raise(params, error, message):
     X = np.arange(10.0).reshape(5, 2)
     with pytest.raises(error, match=message):
@@ -169,12 +186,14 @@ def test_predict_with_a_different_feature_count_raises(regression_data):
 
 def test_score_is_sklearns_r2_and_constant_y_is_an_error():
     from sklearn.metrics import r2_score as sk_r2_score
+
     rng = np.random.default_rng(5)
     X = rng.normal(size=(60, 3))
     y = X @ [1.0, -2.0, 0.5] + rng.normal(size=60)
     model = LinearRegression().fit(X, y)
     assert model.score(X, y) == pytest.approx(
-        sk_r2_score(y, model.predict(X)), rel=1e-12)
+        sk_r2_score(y, model.predict(X)), rel=1e-12
+    )
     with pytest.raises(ValueError, match="R\\^2 is undefined"):
         model.score(X, np.full(60, 3.0))
 
@@ -182,6 +201,7 @@ def test_score_is_sklearns_r2_and_constant_y_is_an_error():
 @contextlib.contextmanager
 def time_limit(seconds):
     """Fail, rather than hang, if the body runs longer than ``seconds``."""
+
     def stop(signum, frame):
         raise TimeoutError(f"still running after {seconds} s")
 
@@ -219,9 +239,16 @@ def test_diverging_gradient_descent_is_a_clear_error(regression_data):
         LinearRegression(solver="gd", learning_rate=1e3).fit(X, y)
 
 
-@pytest.mark.parametrize("name, value", [
-    ("alpha", np.nan), ("alpha", np.inf), ("learning_rate", np.nan),
-    ("learning_rate", np.inf), ("tol", np.nan)])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("alpha", np.nan),
+        ("alpha", np.inf),
+        ("learning_rate", np.nan),
+        ("learning_rate", np.inf),
+        ("tol", np.nan),
+    ],
+)
 def test_non_finite_hyper_parameters_are_refused(name, value):
     X = np.arange(10.0).reshape(-1, 1)
     with pytest.raises(ValueError, match="finite"):

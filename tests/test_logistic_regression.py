@@ -8,21 +8,30 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import (load_breast_cancer, load_wine,
-                              make_classification)
+from sklearn.datasets import load_breast_cancer, load_wine, make_classification
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from scratch.logistic_regression import (
-    LogisticRegression, binary_gradient_hessian,
-    binary_gradient_hessian_product, binary_loss,
-    conjugate_gradient_direction, design_matrix, intercept_shift,
-    log_sum_exp, multinomial_gradient_hessian,
-    multinomial_gradient_hessian_product, multinomial_loss,
-    newton_direction, penalty_weights, sigmoid, softmax)
+    LogisticRegression,
+    binary_gradient_hessian,
+    binary_gradient_hessian_product,
+    binary_loss,
+    conjugate_gradient_direction,
+    design_matrix,
+    intercept_shift,
+    log_sum_exp,
+    multinomial_gradient_hessian,
+    multinomial_gradient_hessian_product,
+    multinomial_loss,
+    newton_direction,
+    penalty_weights,
+    sigmoid,
+    softmax,
+)
+from scratch.validation import ConvergenceWarning, NotFittedError
 
 SOLVERS = ["newton-cholesky", "newton-cg"]
-from scratch.validation import ConvergenceWarning, NotFittedError
 
 
 @pytest.fixture(scope="module")
@@ -40,24 +49,36 @@ def wine():
 @pytest.fixture(scope="module")
 def synthetic_multiclass():
     # Not standardised on purpose: shifted, unequally scaled features.
-    X, y = make_classification(n_samples=400, n_features=6, n_informative=4,
-                               n_redundant=0, n_classes=4, random_state=0)
+    X, y = make_classification(
+        n_samples=400,
+        n_features=6,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=4,
+        random_state=0,
+    )
     return X * [1.0, 3.0, 0.5, 2.0, 1.0, 4.0] + 2.0, y
 
 
 def sklearn_fit(X, y, C=1.0, fit_intercept=True):
-    return SkLogisticRegression(C=C, fit_intercept=fit_intercept, tol=1e-12,
-                                max_iter=100_000).fit(X, y)
+    return SkLogisticRegression(
+        C=C, fit_intercept=fit_intercept, tol=1e-12, max_iter=100_000
+    ).fit(X, y)
 
 
 def assert_same_fit(ours, reference, rtol=1e-4):
     # Relative to the largest coefficient, so that near-zero entries do not
     # demand more digits than lbfgs gives scikit-learn.
     scale = np.max(np.abs(reference.coef_))
-    np.testing.assert_allclose(ours.coef_, reference.coef_,
-                               rtol=0, atol=rtol * scale)
-    np.testing.assert_allclose(ours.intercept_, reference.intercept_,
-                               rtol=0, atol=rtol * max(scale, 1.0))
+    np.testing.assert_allclose(
+        ours.coef_, reference.coef_, rtol=0, atol=rtol * scale
+    )
+    np.testing.assert_allclose(
+        ours.intercept_,
+        reference.intercept_,
+        rtol=0,
+        atol=rtol * max(scale, 1.0),
+    )
     assert ours.coef_.shape == reference.coef_.shape
     assert ours.intercept_.shape == reference.intercept_.shape
 
@@ -69,44 +90,52 @@ def fitted_theta(model):
 
 # --- agreement with scikit-learn (eq-logreg-objective) -------------------
 
+
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("C", [0.01, 1.0, 100.0])
-def test_eq_logreg_objective_binary_matches_sklearn(breast_cancer, C,
-                                                    solver):
+def test_eq_logreg_objective_binary_matches_sklearn(breast_cancer, C, solver):
     X, y = breast_cancer
-    assert_same_fit(LogisticRegression(C=C, solver=solver).fit(X, y),
-                    sklearn_fit(X, y, C))
+    assert_same_fit(
+        LogisticRegression(C=C, solver=solver).fit(X, y), sklearn_fit(X, y, C)
+    )
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("C", [0.01, 1.0, 100.0])
-def test_eq_logreg_softmax_objective_multinomial_matches_sklearn(wine, C,
-                                                                 solver):
+def test_eq_logreg_softmax_objective_multinomial_matches_sklearn(
+    wine, C, solver
+):
     X, y = wine
-    assert_same_fit(LogisticRegression(C=C, solver=solver).fit(X, y),
-                    sklearn_fit(X, y, C))
+    assert_same_fit(
+        LogisticRegression(C=C, solver=solver).fit(X, y), sklearn_fit(X, y, C)
+    )
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_synthetic_multinomial_matches_sklearn(synthetic_multiclass,
-                                               fit_intercept, solver):
+def test_synthetic_multinomial_matches_sklearn(
+    synthetic_multiclass, fit_intercept, solver
+):
     X, y = synthetic_multiclass
-    ours = LogisticRegression(C=0.5, fit_intercept=fit_intercept,
-                              solver=solver).fit(X, y)
+    ours = LogisticRegression(
+        C=0.5, fit_intercept=fit_intercept, solver=solver
+    ).fit(X, y)
     assert_same_fit(ours, sklearn_fit(X, y, 0.5, fit_intercept))
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_synthetic_binary_matches_sklearn(synthetic_multiclass,
-                                          fit_intercept, solver):
+def test_synthetic_binary_matches_sklearn(
+    synthetic_multiclass, fit_intercept, solver
+):
     X, y = synthetic_multiclass
     binary = y % 2
-    ours = LogisticRegression(C=2.0, fit_intercept=fit_intercept,
-                              solver=solver)
-    assert_same_fit(ours.fit(X, binary),
-                    sklearn_fit(X, binary, 2.0, fit_intercept))
+    ours = LogisticRegression(
+        C=2.0, fit_intercept=fit_intercept, solver=solver
+    )
+    assert_same_fit(
+        ours.fit(X, binary), sklearn_fit(X, binary, 2.0, fit_intercept)
+    )
 
 
 def test_probabilities_match_sklearn_and_sum_to_one(wine, breast_cancer):
@@ -114,20 +143,22 @@ def test_probabilities_match_sklearn_and_sum_to_one(wine, breast_cancer):
         ours = LogisticRegression().fit(X, y).predict_proba(X)
         np.testing.assert_allclose(ours.sum(axis=1), 1.0, rtol=1e-12)
         np.testing.assert_allclose(
-            ours, sklearn_fit(X, y).predict_proba(X), atol=1e-6)
+            ours, sklearn_fit(X, y).predict_proba(X), atol=1e-6
+        )
 
 
 def test_predict_log_proba_predict_and_score_agree(wine, breast_cancer):
     for X, y in (wine, breast_cancer):
         model = LogisticRegression().fit(X, y)
         proba = model.predict_proba(X)
-        np.testing.assert_allclose(model.predict_log_proba(X),
-                                   np.log(proba), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            model.predict_log_proba(X), np.log(proba), rtol=1e-10, atol=1e-12
+        )
         predicted = model.predict(X)
         np.testing.assert_array_equal(
-            predicted, model.classes_[np.argmax(proba, axis=1)])
-        np.testing.assert_array_equal(predicted,
-                                      sklearn_fit(X, y).predict(X))
+            predicted, model.classes_[np.argmax(proba, axis=1)]
+        )
+        np.testing.assert_array_equal(predicted, sklearn_fit(X, y).predict(X))
         assert model.score(X, y) == np.mean(predicted == y)
 
 
@@ -135,20 +166,25 @@ def test_eq_logreg_model_decision_function_is_the_log_odds(breast_cancer):
     X, y = breast_cancer
     model = LogisticRegression().fit(X, y)
     proba = model.predict_proba(X)
-    np.testing.assert_allclose(model.decision_function(X),
-                               np.log(proba[:, 1] / proba[:, 0]),
-                               rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(
+        model.decision_function(X),
+        np.log(proba[:, 1] / proba[:, 0]),
+        rtol=1e-8,
+        atol=1e-8,
+    )
 
 
 # --- derivations checked by finite differences ---------------------------
+
 
 def numerical_gradient(function, theta, step=1e-6):
     gradient = np.zeros_like(theta)
     for j in range(theta.size):
         shift = np.zeros_like(theta)
         shift[j] = step
-        gradient[j] = (function(theta + shift)
-                       - function(theta - shift)) / (2 * step)
+        gradient[j] = (function(theta + shift) - function(theta - shift)) / (
+            2 * step
+        )
     return gradient
 
 
@@ -163,35 +199,49 @@ def small_problem():
 
 
 def test_eq_logreg_gradient_and_hessian_match_finite_differences(
-        small_problem):
+    small_problem,
+):
     X1, y, l2, rng = small_problem
     y01 = (y == 1).astype(float)
     theta = rng.normal(size=X1.shape[1])
     gradient, hessian = binary_gradient_hessian(theta, X1, y01, l2)
     np.testing.assert_allclose(
-        gradient, numerical_gradient(
-            lambda t: binary_loss(t, X1, y01, l2), theta), atol=1e-8)
-    numerical_hessian = np.column_stack([
-        numerical_gradient(
-            lambda t: binary_gradient_hessian(t, X1, y01, l2)[0][j], theta)
-        for j in range(theta.size)])
+        gradient,
+        numerical_gradient(lambda t: binary_loss(t, X1, y01, l2), theta),
+        atol=1e-8,
+    )
+    numerical_hessian = np.column_stack(
+        [
+            numerical_gradient(
+                lambda t: binary_gradient_hessian(t, X1, y01, l2)[0][j], theta
+            )
+            for j in range(theta.size)
+        ]
+    )
     np.testing.assert_allclose(hessian, numerical_hessian, atol=1e-8)
 
 
 def test_eq_logreg_softmax_gradient_and_hessian_match_finite_differences(
-        small_problem):
+    small_problem,
+):
     X1, y, l2, rng = small_problem
     Y = np.eye(3)[y]
     theta = rng.normal(size=3 * X1.shape[1])
     gradient, hessian = multinomial_gradient_hessian(theta, X1, Y, l2)
     np.testing.assert_allclose(
-        gradient, numerical_gradient(
-            lambda t: multinomial_loss(t, X1, Y, l2), theta), atol=1e-8)
-    numerical_hessian = np.column_stack([
-        numerical_gradient(
-            lambda t: multinomial_gradient_hessian(t, X1, Y, l2)[0][j],
-            theta)
-        for j in range(theta.size)])
+        gradient,
+        numerical_gradient(lambda t: multinomial_loss(t, X1, Y, l2), theta),
+        atol=1e-8,
+    )
+    numerical_hessian = np.column_stack(
+        [
+            numerical_gradient(
+                lambda t: multinomial_gradient_hessian(t, X1, Y, l2)[0][j],
+                theta,
+            )
+            for j in range(theta.size)
+        ]
+    )
     np.testing.assert_allclose(hessian, numerical_hessian, atol=1e-8)
 
 
@@ -199,16 +249,26 @@ def test_eq_logreg_hessian_product_matches_the_full_hessian(small_problem):
     X1, y, l2, rng = small_problem
     theta2, theta3 = rng.normal(size=X1.shape[1]), rng.normal(size=12)
     for theta, target, full, product in [
-            (theta2, (y == 1) * 1.0, binary_gradient_hessian,
-             binary_gradient_hessian_product),
-            (theta3, np.eye(3)[y], multinomial_gradient_hessian,
-             multinomial_gradient_hessian_product)]:
+        (
+            theta2,
+            (y == 1) * 1.0,
+            binary_gradient_hessian,
+            binary_gradient_hessian_product,
+        ),
+        (
+            theta3,
+            np.eye(3)[y],
+            multinomial_gradient_hessian,
+            multinomial_gradient_hessian_product,
+        ),
+    ]:
         gradient, hessian = full(theta, X1, target, l2)
         same_gradient, hessian_product = product(theta, X1, target, l2)
         np.testing.assert_allclose(same_gradient, gradient, rtol=1e-12)
         vector = rng.normal(size=theta.size)
-        np.testing.assert_allclose(hessian_product(vector),
-                                   hessian @ vector, rtol=1e-10)
+        np.testing.assert_allclose(
+            hessian_product(vector), hessian @ vector, rtol=1e-10
+        )
 
 
 def test_conjugate_gradient_step_solves_the_newton_system(small_problem):
@@ -216,12 +276,14 @@ def test_conjugate_gradient_step_solves_the_newton_system(small_problem):
     theta = rng.normal(size=X1.shape[1])
     gradient, hessian = binary_gradient_hessian(theta, X1, (y == 1) * 1.0, l2)
     _, hessian_product = binary_gradient_hessian_product(
-        theta, X1, (y == 1) * 1.0, l2)
+        theta, X1, (y == 1) * 1.0, l2
+    )
     step = conjugate_gradient_direction(gradient, hessian_product)
     # Truncated: residual within the forcing tolerance, a descent step.
     forcing = min(0.5, np.sqrt(np.linalg.norm(gradient)))
-    assert (np.linalg.norm(hessian @ step + gradient)
-            <= forcing * np.linalg.norm(gradient) * (1 + 1e-12))
+    assert np.linalg.norm(
+        hessian @ step + gradient
+    ) <= forcing * np.linalg.norm(gradient) * (1 + 1e-12)
     assert gradient @ step < 0
 
 
@@ -235,11 +297,13 @@ def test_eq_logreg_hessian_is_positive_definite(small_problem):
 
 
 def test_eq_logreg_gauge_softmax_hessian_has_the_intercept_null_direction(
-        small_problem):
+    small_problem,
+):
     X1, y, l2, rng = small_problem
     theta = rng.normal(size=3 * X1.shape[1])
     gradient, hessian = multinomial_gradient_hessian(
-        theta, X1, np.eye(3)[y], l2)
+        theta, X1, np.eye(3)[y], l2
+    )
     u = intercept_shift(3, X1.shape[1])
     np.testing.assert_allclose(np.linalg.norm(u), 1.0)
     np.testing.assert_allclose(hessian @ u, 0.0, atol=1e-12)
@@ -252,7 +316,8 @@ def test_eq_logreg_gauge_softmax_hessian_has_the_intercept_null_direction(
 
 
 def test_eq_logreg_irls_newton_step_is_a_weighted_least_squares_solve(
-        small_problem):
+    small_problem,
+):
     X1, y, l2, rng = small_problem
     y01 = (y == 1).astype(float)
     theta = rng.normal(size=X1.shape[1])
@@ -285,8 +350,9 @@ def test_gradient_vanishes_at_the_fitted_parameters(data, request):
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-def test_eq_logreg_gauge_softmax_weights_and_intercepts_sum_to_zero(wine,
-                                                                    solver):
+def test_eq_logreg_gauge_softmax_weights_and_intercepts_sum_to_zero(
+    wine, solver
+):
     model = LogisticRegression(solver=solver).fit(*wine)
     np.testing.assert_allclose(model.coef_.sum(axis=0), 0.0, atol=1e-10)
     np.testing.assert_allclose(model.intercept_.sum(), 0.0, atol=1e-10)
@@ -299,10 +365,10 @@ def test_newton_converges_in_few_steps(breast_cancer, wine):
 
 # --- numerical stability -------------------------------------------------
 
+
 def test_eq_logreg_stable_sigmoid_is_exact_and_never_overflows():
     z = np.linspace(-30, 30, 61)
-    np.testing.assert_allclose(sigmoid(z), 1 / (1 + np.exp(-z)),
-                               rtol=1e-14)
+    np.testing.assert_allclose(sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-14)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         extreme = sigmoid(np.array([-1e4, -800.0, 800.0, 1e4]))
@@ -312,8 +378,9 @@ def test_eq_logreg_stable_sigmoid_is_exact_and_never_overflows():
 
 def test_eq_logreg_logsumexp_is_exact_and_never_overflows():
     Z = np.random.default_rng(0).normal(size=(20, 4)) * 10
-    np.testing.assert_allclose(log_sum_exp(Z),
-                               np.log(np.exp(Z).sum(axis=1)), rtol=1e-13)
+    np.testing.assert_allclose(
+        log_sum_exp(Z), np.log(np.exp(Z).sum(axis=1)), rtol=1e-13
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         big = log_sum_exp(np.array([[1000.0, 1000.0], [-1000.0, -1e4]]))
@@ -323,6 +390,7 @@ def test_eq_logreg_logsumexp_is_exact_and_never_overflows():
 
 
 # --- separable data (eq-logreg-separable-bound) --------------------------
+
 
 def separable_data(n_classes):
     rng = np.random.default_rng(3)
@@ -341,7 +409,7 @@ def test_eq_logreg_separable_bound_keeps_weights_finite(n_classes, solver):
         assert model.score(X, y) == 1.0
         assert np.all(np.isfinite(model.coef_))
         assert np.all(np.isfinite(model.predict_proba(X)))
-        squared_norm = np.sum(model.coef_ ** 2)
+        squared_norm = np.sum(model.coef_**2)
         assert squared_norm <= 2 * C * len(y) * np.log(n_classes)
         norms.append(squared_norm)
         assert_same_fit(model, sklearn_fit(X, y, C), rtol=1e-3)
@@ -360,6 +428,7 @@ def test_zero_variance_feature_gets_a_zero_weight(breast_cancer):
 
 # --- labels --------------------------------------------------------------
 
+
 def test_string_labels_come_back_as_given(wine):
     X, y = wine
     names = np.array(["barolo", "grignolino", "barbera"])[y]
@@ -374,8 +443,9 @@ def test_binary_string_labels_follow_sklearn_positive_class(breast_cancer):
     names = np.array(["malignant", "benign"])[1 - y]  # benign sorts first
     model = LogisticRegression().fit(X, names)
     assert_same_fit(model, sklearn_fit(X, names))
-    np.testing.assert_array_equal(model.predict(X),
-                                  sklearn_fit(X, names).predict(X))
+    np.testing.assert_array_equal(
+        model.predict(X), sklearn_fit(X, names).predict(X)
+    )
 
 
 def test_non_contiguous_integer_labels(wine):
@@ -385,12 +455,13 @@ def test_non_contiguous_integer_labels(wine):
     np.testing.assert_array_equal(model.classes_, [-7, 10, 42])
     reference = LogisticRegression().fit(X, y)
     np.testing.assert_allclose(model.coef_, reference.coef_)
-    np.testing.assert_array_equal(model.predict(X),
-                                  np.array([-7, 10, 42])[
-                                      reference.predict(X)])
+    np.testing.assert_array_equal(
+        model.predict(X), np.array([-7, 10, 42])[reference.predict(X)]
+    )
 
 
 # --- estimator contract and bad input ------------------------------------
+
 
 def test_default_fit_on_the_generic_problem():
     rng = np.random.default_rng(0)
@@ -411,10 +482,16 @@ def test_same_data_gives_the_same_model(wine):
 
 
 def test_hyper_parameters_are_stored_unchanged():
-    model = LogisticRegression(C=3, fit_intercept=False, max_iter=7,
-                               tol=1e-3, solver="newton-cg")
-    assert (model.C, model.fit_intercept, model.max_iter, model.tol,
-            model.solver) == (3, False, 7, 1e-3, "newton-cg")
+    model = LogisticRegression(
+        C=3, fit_intercept=False, max_iter=7, tol=1e-3, solver="newton-cg"
+    )
+    assert (
+        model.C,
+        model.fit_intercept,
+        model.max_iter,
+        model.tol,
+        model.solver,
+    ) == (3, False, 7, 1e-3, "newton-cg")
 
 
 def test_too_few_newton_steps_warn(wine):
@@ -422,32 +499,46 @@ def test_too_few_newton_steps_warn(wine):
         LogisticRegression(max_iter=1).fit(*wine)
 
 
-@pytest.mark.parametrize("params, error, match", [
-    ({"C": 0.0}, ValueError, "C must be > 0"),
-    ({"C": -1.0}, ValueError, "C must be > 0"),
-    ({"C": np.inf}, ValueError, "C must be finite"),
-    ({"C": "1"}, TypeError, "C must be a number"),
-    ({"max_iter": 0}, ValueError, "max_iter must be >= 1"),
-    ({"max_iter": 2.5}, TypeError, "max_iter must be an integer"),
-    ({"tol": -1e-3}, ValueError, "tol must be >= 0"),
-    ({"fit_intercept": "yes"}, TypeError, "fit_intercept must be True"),
-    ({"solver": "lbfgs"}, ValueError, "solver must be one of"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"C": 0.0}, ValueError, "C must be > 0"),
+        ({"C": -1.0}, ValueError, "C must be > 0"),
+        ({"C": np.inf}, ValueError, "C must be finite"),
+        ({"C": "1"}, TypeError, "C must be a number"),
+        ({"max_iter": 0}, ValueError, "max_iter must be >= 1"),
+        ({"max_iter": 2.5}, TypeError, "max_iter must be an integer"),
+        ({"tol": -1e-3}, ValueError, "tol must be >= 0"),
+        ({"fit_intercept": "yes"}, TypeError, "fit_intercept must be True"),
+        ({"solver": "lbfgs"}, ValueError, "solver must be one of"),
+    ],
+)
 def test_invalid_hyper_parameters_raise(params, error, match):
     X = np.random.default_rng(0).normal(size=(10, 2))
     with pytest.raises(error, match=match):
         LogisticRegression(**params).fit(X, np.arange(10) % 2)
 
 
-@pytest.mark.parametrize("X, y, match", [
-    ([[0.0, np.nan], [1.0, 1.0], [2.0, 0.0]], [0, 1, 0], "NaN or infinity"),
-    ([[0.0, np.inf], [1.0, 1.0], [2.0, 0.0]], [0, 1, 0], "NaN or infinity"),
-    ([0.0, 1.0, 2.0], [0, 1, 0], "2-D array"),
-    ([[0.0, 1.0]], [0], "at least 2"),
-    ([[0.0], [1.0], [2.0]], [0, 1], "different lengths"),
-    ([[0.0], [1.0], [2.0]], [[0], [1], [0]], "1-D array of labels"),
-    ([[0.0], [1.0], [2.0]], [1, 1, 1], "at least 2 are needed"),
-])
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        (
+            [[0.0, np.nan], [1.0, 1.0], [2.0, 0.0]],
+            [0, 1, 0],
+            "NaN or infinity",
+        ),
+        (
+            [[0.0, np.inf], [1.0, 1.0], [2.0, 0.0]],
+            [0, 1, 0],
+            "NaN or infinity",
+        ),
+        ([0.0, 1.0, 2.0], [0, 1, 0], "2-D array"),
+        ([[0.0, 1.0]], [0], "at least 2"),
+        ([[0.0], [1.0], [2.0]], [0, 1], "different lengths"),
+        ([[0.0], [1.0], [2.0]], [[0], [1], [0]], "1-D array of labels"),
+        ([[0.0], [1.0], [2.0]], [1, 1, 1], "at least 2 are needed"),
+    ],
+)
 def test_bad_training_input_raises(X, y, match):
     with pytest.raises(ValueError, match=match):
         LogisticRegression().fit(X, y)
@@ -460,8 +551,12 @@ def test_non_numeric_X_raises_type_error():
 
 def test_predict_before_fit_raises():
     model = LogisticRegression()
-    for method in (model.predict, model.predict_proba,
-                   model.decision_function, model.predict_log_proba):
+    for method in (
+        model.predict,
+        model.predict_proba,
+        model.decision_function,
+        model.predict_log_proba,
+    ):
         with pytest.raises(NotFittedError, match="not fitted"):
             method(np.zeros((2, 3)))
     with pytest.raises(NotFittedError, match="not fitted"):
@@ -477,11 +572,13 @@ def test_different_feature_count_at_predict_raises(wine):
 
 
 def test_eq_logreg_gradient_fitted_probabilities_match_class_counts(
-        breast_cancer, wine):
+    breast_cancer, wine
+):
     # The intercept's gradient row of eq-logreg-gradient (and of
     # eq-logreg-softmax-gradient) is sum_i (p_ik - y_ik) = 0 at the optimum.
     for X, y in (breast_cancer, wine):
         model = LogisticRegression().fit(X, y)
         expected = np.bincount(y).astype(float)
-        np.testing.assert_allclose(model.predict_proba(X).sum(axis=0),
-                                   expected, rtol=1e-8)
+        np.testing.assert_allclose(
+            model.predict_proba(X).sum(axis=0), expected, rtol=1e-8
+        )

@@ -14,8 +14,7 @@ import pickle
 
 import numpy as np
 import pytest
-from sklearn.base import (clone, is_classifier, is_clusterer,
-                          is_regressor)
+from sklearn.base import clone, is_classifier, is_clusterer, is_regressor
 from sklearn.datasets import make_blobs
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -23,52 +22,84 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from scratch.dbscan import DBSCAN
-from scratch.decision_tree import (DecisionTreeClassifier,
-                                   DecisionTreeRegressor)
+from scratch.decision_tree import DecisionTreeClassifier, DecisionTreeRegressor
 from scratch.fuzzy_cmeans import FuzzyCMeans
 from scratch.kmeans import KMeans
 from scratch.knn import KNeighborsClassifier, KNeighborsRegressor
 from scratch.lda import LinearDiscriminantAnalysis
 from scratch.linear_regression import LinearRegression
 from scratch.logistic_regression import LogisticRegression
+from scratch.mlp import MLPClassifier
 from scratch.naive_bayes import GaussianNaiveBayes
-from scratch.random_forest import (RandomForestClassifier,
-                                   RandomForestRegressor)
+from scratch.perceptron import Perceptron
+from scratch.random_forest import RandomForestClassifier, RandomForestRegressor
 from scratch.svm import SVC
 from scratch.validation import ConvergenceWarning
 
 # One instance per model, with settings that keep the checks quick.
 ESTIMATORS = [
-    LinearRegression(), LogisticRegression(), GaussianNaiveBayes(),
-    LinearDiscriminantAnalysis(), KNeighborsClassifier(),
-    KNeighborsRegressor(), SVC(), DecisionTreeClassifier(),
-    DecisionTreeRegressor(), RandomForestClassifier(n_estimators=5),
-    RandomForestRegressor(n_estimators=5), KMeans(), DBSCAN(),
+    LinearRegression(),
+    LogisticRegression(),
+    GaussianNaiveBayes(),
+    LinearDiscriminantAnalysis(),
+    KNeighborsClassifier(),
+    KNeighborsRegressor(),
+    SVC(),
+    DecisionTreeClassifier(),
+    DecisionTreeRegressor(),
+    RandomForestClassifier(n_estimators=5),
+    RandomForestRegressor(n_estimators=5),
+    KMeans(),
+    DBSCAN(),
     FuzzyCMeans(),
+    Perceptron(),
+    MLPClassifier(
+        hidden_layer_sizes=(8,),
+        learning_rate_init=0.01,
+        max_iter=300,
+        random_state=0,
+    ),
 ]
 
 # Reasons shared by the models they apply to.
 OWN_NOT_FITTED_ERROR = (
     "predict before fit raises the package's own NotFittedError, a "
     "ValueError and AttributeError like scikit-learn's but not a subclass "
-    "of it, since the package does not import scikit-learn")
+    "of it, since the package does not import scikit-learn"
+)
 COLUMN_Y_REFUSED = (
     "a column-vector y of shape (n, 1) is refused with a clear error "
-    "instead of being flattened with a DataConversionWarning")
-SUPERVISED = {"check_estimators_unfitted": OWN_NOT_FITTED_ERROR,
-              "check_supervised_y_2d": COLUMN_Y_REFUSED}
+    "instead of being flattened with a DataConversionWarning"
+)
+SUPERVISED = {
+    "check_estimators_unfitted": OWN_NOT_FITTED_ERROR,
+    "check_supervised_y_2d": COLUMN_Y_REFUSED,
+}
 EXPECTED_FAILURES = {
     "LinearRegression": {
         **SUPERVISED,
-        "check_non_transformer_estimators_n_iter":
+        "check_non_transformer_estimators_n_iter": (
             "n_iter_ is None for the direct solvers (lstsq, cholesky), "
-            "which do not iterate; only solver='gd' counts steps"},
-    **{name: SUPERVISED for name in [
-        "LogisticRegression", "GaussianNaiveBayes",
-        "LinearDiscriminantAnalysis", "KNeighborsClassifier",
-        "KNeighborsRegressor", "SVC", "DecisionTreeClassifier",
-        "DecisionTreeRegressor", "RandomForestClassifier",
-        "RandomForestRegressor"]},
+            "which do not iterate; only solver='gd' counts steps"
+        ),
+    },
+    **{
+        name: SUPERVISED
+        for name in [
+            "LogisticRegression",
+            "GaussianNaiveBayes",
+            "LinearDiscriminantAnalysis",
+            "KNeighborsClassifier",
+            "KNeighborsRegressor",
+            "SVC",
+            "DecisionTreeClassifier",
+            "DecisionTreeRegressor",
+            "RandomForestClassifier",
+            "RandomForestRegressor",
+            "Perceptron",
+            "MLPClassifier",
+        ]
+    },
     "KMeans": {"check_estimators_unfitted": OWN_NOT_FITTED_ERROR},
     "FuzzyCMeans": {"check_estimators_unfitted": OWN_NOT_FITTED_ERROR},
 }
@@ -88,6 +119,8 @@ PARAM_GRIDS = {
     "RandomForestClassifier": {"max_depth": [2, None]},
     "RandomForestRegressor": {"max_depth": [2, None]},
     "KMeans": {"n_clusters": [2, 3]},
+    "Perceptron": {"eta0": [0.1, 1.0]},
+    "MLPClassifier": {"alpha": [1e-4, 1e-2]},
 }
 
 
@@ -99,9 +132,11 @@ def name_of(estimator):
     return type(estimator).__name__
 
 
-@parametrize_with_checks(ESTIMATORS,
-                         expected_failed_checks=expected_failed_checks,
-                         xfail_strict=True)
+@parametrize_with_checks(
+    ESTIMATORS,
+    expected_failed_checks=expected_failed_checks,
+    xfail_strict=True,
+)
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
@@ -110,13 +145,22 @@ def test_sklearn_estimator_checks(estimator, check):
 def test_at_most_three_expected_failures_each_with_a_reason(estimator):
     failures = expected_failed_checks(estimator)
     assert len(failures) <= 3
-    assert all(isinstance(reason, str) and reason
-               for reason in failures.values())
+    assert all(
+        isinstance(reason, str) and reason for reason in failures.values()
+    )
 
 
-CLASSIFIERS = {LogisticRegression, GaussianNaiveBayes,
-               LinearDiscriminantAnalysis, KNeighborsClassifier, SVC,
-               DecisionTreeClassifier, RandomForestClassifier}
+CLASSIFIERS = {
+    LogisticRegression,
+    GaussianNaiveBayes,
+    LinearDiscriminantAnalysis,
+    KNeighborsClassifier,
+    SVC,
+    DecisionTreeClassifier,
+    RandomForestClassifier,
+    Perceptron,
+    MLPClassifier,
+}
 CLUSTERERS = {KMeans, DBSCAN, FuzzyCMeans}
 
 
@@ -138,8 +182,7 @@ def test_get_params_lists_the_init_signature(estimator):
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=name_of)
-def test_set_params_sets_and_returns_self_and_refuses_unknown_names(
-        estimator):
+def test_set_params_sets_and_returns_self_and_refuses_unknown_names(estimator):
     model = clone(estimator)
     name = sorted(model.get_params())[0]
     sentinel = object()
@@ -168,10 +211,10 @@ def test_nested_parameters_reach_into_a_pipeline():
 @pytest.fixture(scope="module")
 def data():
     """90 samples, 3 features, 3 groups; a noisy linear target."""
-    X, groups = make_blobs(n_samples=90, centers=3, n_features=3,
-                           cluster_std=1.5, random_state=1)
-    target = X @ [1.0, -2.0, 0.5] + np.random.default_rng(1).normal(
-        size=90)
+    X, groups = make_blobs(
+        n_samples=90, centers=3, n_features=3, cluster_std=1.5, random_state=1
+    )
+    target = X @ [1.0, -2.0, 0.5] + np.random.default_rng(1).normal(size=90)
     return X, groups, target
 
 
@@ -193,13 +236,15 @@ def seeded(estimator):
     return copy
 
 
-SCORED = [seeded(estimator) for estimator in ESTIMATORS
-          if hasattr(estimator, "score")]
+SCORED = [
+    seeded(estimator)
+    for estimator in ESTIMATORS
+    if hasattr(estimator, "score")
+]
 
 
 @pytest.mark.parametrize("estimator", SCORED, ids=name_of)
-def test_clone_gives_an_unfitted_copy_with_the_same_settings(
-        estimator, data):
+def test_clone_gives_an_unfitted_copy_with_the_same_settings(estimator, data):
     X, y = data[0], target_for(estimator, data)
     fitted = clone(estimator).fit(X, y)
     copy = clone(fitted)
@@ -215,7 +260,8 @@ def test_pipeline_fits_predicts_and_scores(estimator, data):
     alone = clone(estimator).fit(StandardScaler().fit_transform(X), y)
     np.testing.assert_array_equal(
         pipeline.predict(X),
-        alone.predict(StandardScaler().fit(X).transform(X)))
+        alone.predict(StandardScaler().fit(X).transform(X)),
+    )
     assert np.isfinite(pipeline.score(X, y))
 
 
@@ -232,7 +278,8 @@ def test_cross_val_score_gives_one_finite_score_per_fold(estimator, data):
 
 @pytest.mark.parametrize("estimator", SCORED, ids=name_of)
 @pytest.mark.filterwarnings(
-    f"ignore::{ConvergenceWarning.__module__}.ConvergenceWarning")
+    f"ignore::{ConvergenceWarning.__module__}.ConvergenceWarning"
+)
 def test_grid_search_refits_the_best_setting(estimator, data):
     X, y = data[0], target_for(estimator, data)
     grid = PARAM_GRIDS.get(name_of(estimator))
@@ -252,8 +299,7 @@ def test_grid_search_refits_the_best_setting(estimator, data):
 
 
 @pytest.mark.parametrize("estimator", SCORED, ids=name_of)
-def test_a_fitted_model_survives_pickling_inside_a_pipeline(
-        estimator, data):
+def test_a_fitted_model_survives_pickling_inside_a_pipeline(estimator, data):
     X, y = data[0], target_for(estimator, data)
     pipeline = make_pipeline(StandardScaler(), clone(estimator)).fit(X, y)
     copy = pickle.loads(pickle.dumps(pipeline))

@@ -16,8 +16,7 @@ import sys
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "code" / "scratch"
-MODULES = sorted(p.stem for p in PACKAGE.glob("*.py")
-                 if p.stem != "__init__")
+MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
 ALLOWED_TOP_LEVEL = {"numpy"} | set(sys.stdlib_module_names)
 
 
@@ -111,8 +110,17 @@ def test_module_works_copied_alone_with_what_it_imports(module, tmp_path):
     for name in closure(module):
         shutil.copy(PACKAGE / f"{name}.py", target / f"{name}.py")
     result = subprocess.run(
-        [sys.executable, "-I", "-c",
-         SCRIPT.replace("{module}", module).replace("{folder!r}",
-                                                    repr(str(tmp_path)))],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            SCRIPT.replace("{module}", module).replace(
+                "{folder!r}", repr(str(tmp_path))
+            ),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr

@@ -7,8 +7,12 @@ import signal
 
 import numpy as np
 import pytest
-from sklearn.datasets import (load_breast_cancer, load_iris, load_wine,
-                              make_classification)
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_iris,
+    load_wine,
+    make_classification,
+)
 from sklearn.metrics.pairwise import pairwise_kernels
 from sklearn.svm import SVC as SklearnSVC
 
@@ -24,9 +28,13 @@ SETTINGS = [
 
 
 def split_data(n_train=300, n_test=300, n_features=8, seed=0):
-    X, y = make_classification(n_train + n_test, n_features,
-                               n_informative=5, flip_y=0.05,
-                               random_state=seed)
+    X, y = make_classification(
+        n_train + n_test,
+        n_features,
+        n_informative=5,
+        flip_y=0.05,
+        random_state=seed,
+    )
     X = (X - X.mean(axis=0)) / X.std(axis=0)
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
 
@@ -57,14 +65,16 @@ def test_eq_svm_dual_objective_matches_sklearn(data, params):
     def dual_objective(model):
         # sum(alpha) - 1/2 (y alpha)^T K (y alpha) over the support vectors
         coef = model.dual_coef_[0]
-        K = pairwise_kernels(model.support_vectors_, metric=params["kernel"],
-                             **kernel_kwargs(model))
+        K = pairwise_kernels(
+            model.support_vectors_,
+            metric=params["kernel"],
+            **kernel_kwargs(model),
+        )
         return np.abs(coef).sum() - 0.5 * coef @ K @ coef
 
     ours = SVC(**params).fit(X_train, y_train)
     ref = SklearnSVC(**params).fit(X_train, y_train)
-    assert dual_objective(ours) == pytest.approx(dual_objective(ref),
-                                                 rel=1e-3)
+    assert dual_objective(ours) == pytest.approx(dual_objective(ref), rel=1e-3)
 
 
 def kernel_kwargs(model):
@@ -112,8 +122,11 @@ def test_eq_svm_kernels_match_sklearn_pairwise(kernel):
     rng = np.random.default_rng(1)
     A, B = rng.normal(size=(7, 4)), rng.normal(size=(5, 4))
     ours = kernel_matrix(A, B, kernel, 0.3, 2, 0.7)
-    kwargs = {"linear": {}, "rbf": {"gamma": 0.3},
-              "poly": {"gamma": 0.3, "degree": 2, "coef0": 0.7}}[kernel]
+    kwargs = {
+        "linear": {},
+        "rbf": {"gamma": 0.3},
+        "poly": {"gamma": 0.3, "degree": 2, "coef0": 0.7},
+    }[kernel]
     ref = pairwise_kernels(A, B, metric=kernel, **kwargs)
     np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-12)
 
@@ -133,8 +146,11 @@ def test_small_cache_gives_the_same_model(data):
     big = SVC().fit(X_train, y_train)
     tiny = SVC(cache_size=0.01).fit(X_train, y_train)  # a few rows
     np.testing.assert_array_equal(big.support_, tiny.support_)
-    np.testing.assert_allclose(big.decision_function(X_test),
-                               tiny.decision_function(X_test), atol=1e-12)
+    np.testing.assert_allclose(
+        big.decision_function(X_test),
+        tiny.decision_function(X_test),
+        atol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("gamma", ["scale", "auto", 0.37])
@@ -160,15 +176,17 @@ def test_sklearn_attribute_layout(data):
     ref = SklearnSVC().fit(X_train, y_train)
     assert ours.dual_coef_.shape == (1, len(ours.support_))
     assert ours.intercept_.shape == (1,)
-    np.testing.assert_array_equal(ours.support_vectors_,
-                                  X_train[ours.support_])
+    np.testing.assert_array_equal(
+        ours.support_vectors_, X_train[ours.support_]
+    )
     assert ours.n_support_.sum() == len(ours.support_)
     # support vectors grouped by class, classes_[0] (negative) first
-    assert np.all(ours.dual_coef_[0, :ours.n_support_[0]] < 0)
-    assert np.all(ours.dual_coef_[0, ours.n_support_[0]:] > 0)
+    assert np.all(ours.dual_coef_[0, : ours.n_support_[0]] < 0)
+    assert np.all(ours.dual_coef_[0, ours.n_support_[0] :] > 0)
     assert np.all(np.abs(ours.dual_coef_) <= 1.0 + 1e-12)
-    np.testing.assert_array_equal(np.sign(ref.dual_coef_[0, :3]),
-                                  np.sign(ours.dual_coef_[0, :3]))
+    np.testing.assert_array_equal(
+        np.sign(ref.dual_coef_[0, :3]), np.sign(ours.dual_coef_[0, :3])
+    )
 
 
 def test_string_labels_come_back_and_positive_means_classes_1(data):
@@ -196,7 +214,8 @@ def test_score_is_accuracy(data):
     X_train, y_train, X_test, y_test = data
     model = SVC().fit(X_train, y_train)
     assert model.score(X_test, y_test) == np.mean(
-        model.predict(X_test) == y_test)
+        model.predict(X_test) == y_test
+    )
 
 
 def test_breast_cancer_agrees_with_sklearn():
@@ -224,8 +243,9 @@ def test_duplicate_points_with_opposite_labels_still_converge():
 
 def test_separable_data_with_large_C_has_margin_support_vectors():
     rng = np.random.default_rng(4)
-    X = np.vstack([rng.normal(-3, 0.5, size=(20, 2)),
-                   rng.normal(3, 0.5, size=(20, 2))])
+    X = np.vstack(
+        [rng.normal(-3, 0.5, size=(20, 2)), rng.normal(3, 0.5, size=(20, 2))]
+    )
     y = np.r_[np.zeros(20), np.ones(20)]
     model = SVC(kernel="linear", C=1e6).fit(X, y)
     y_sign = 2 * y - 1
@@ -245,8 +265,9 @@ def test_fit_is_deterministic(data):
     X_train, y_train, X_test, _ = data
     a = SVC().fit(X_train, y_train)
     b = SVC().fit(X_train, y_train)
-    np.testing.assert_array_equal(a.decision_function(X_test),
-                                  b.decision_function(X_test))
+    np.testing.assert_array_equal(
+        a.decision_function(X_test), b.decision_function(X_test)
+    )
 
 
 def test_default_fit_on_small_gaussian_data():
@@ -258,15 +279,32 @@ def test_default_fit_on_small_gaussian_data():
 
 
 def test_hyper_parameters_are_stored_unchanged():
-    model = SVC(C=2, kernel="poly", degree=2, gamma="auto", coef0=1,
-                tol=1e-4, cache_size=50, max_iter=100)
+    model = SVC(
+        C=2,
+        kernel="poly",
+        degree=2,
+        gamma="auto",
+        coef0=1,
+        tol=1e-4,
+        cache_size=50,
+        max_iter=100,
+    )
     assert (model.C, model.kernel, model.degree, model.gamma) == (
-        2, "poly", 2, "auto")
+        2,
+        "poly",
+        2,
+        "auto",
+    )
     assert (model.coef0, model.tol, model.cache_size, model.max_iter) == (
-        1, 1e-4, 50, 100)
+        1,
+        1e-4,
+        50,
+        100,
+    )
 
 
 # ---- more than two classes: one-vs-one ------------------------------------
+
 
 def standardised(loader):
     X, y = loader(return_X_y=True)
@@ -280,8 +318,9 @@ def sklearn_pair_coef(ref):
     row o if o < c and in row o - 1 otherwise."""
     n_classes = len(ref.classes_)
     ends = np.cumsum(ref.n_support_)
-    columns = [slice(end - count, end)
-               for end, count in zip(ends, ref.n_support_)]
+    columns = [
+        slice(end - count, end) for end, count in zip(ends, ref.n_support_)
+    ]
     pairs = list(itertools.combinations(range(n_classes), 2))
     coef = np.zeros((len(pairs), ref.dual_coef_.shape[1]))
     for p, (a, b) in enumerate(pairs):
@@ -299,14 +338,16 @@ def test_one_vs_one_coefficients_match_sklearn(kernel):
     ref = SklearnSVC(kernel=kernel, coef0=1.0, tol=1e-6).fit(X, y)
     np.testing.assert_array_equal(ours.support_, ref.support_)
     np.testing.assert_array_equal(ours.n_support_, ref.n_support_)
-    np.testing.assert_allclose(ours.dual_coef_, sklearn_pair_coef(ref),
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        ours.dual_coef_, sklearn_pair_coef(ref), atol=1e-4
+    )
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-4)
     assert ours.n_iter_.shape == (3,)
     for shape in ["ovr", "ovo"]:
         ours.decision_function_shape = ref.decision_function_shape = shape
-        np.testing.assert_allclose(ours.decision_function(X),
-                                   ref.decision_function(X), atol=1e-4)
+        np.testing.assert_allclose(
+            ours.decision_function(X), ref.decision_function(X), atol=1e-4
+        )
     if kernel == "linear":
         np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-4)
 
@@ -324,7 +365,8 @@ def test_one_vs_one_agrees_with_sklearn_on_held_out_set(loader):
         assert np.corrcoef(f_ours[:, k], f_ref[:, k])[0, 1] > 0.99
     assert np.mean(ours.predict(X[~train]) == ref.predict(X[~train])) >= 0.98
     assert abs(len(ours.support_) - len(ref.support_)) <= (
-        0.05 * len(ref.support_) + 1)
+        0.05 * len(ref.support_) + 1
+    )
 
 
 def test_eq_svm_ovo_vote_predicts_most_voted_class_with_string_labels():
@@ -344,26 +386,33 @@ def test_eq_svm_ovo_vote_predicts_most_voted_class_with_string_labels():
 
 # ---- bad input -----------------------------------------------------------
 
-@pytest.mark.parametrize("params, error, match", [
-    (dict(C=0.0), ValueError, "C must be > 0"),
-    (dict(C=-1.0), ValueError, "C must be > 0"),
-    (dict(C="1"), TypeError, "C must be a number"),
-    (dict(kernel="sigmoid"), ValueError, "kernel must be one of"),
-    (dict(kernel="gauss"), ValueError, "kernel must be one of"),
-    (dict(gamma=0.0), ValueError, "gamma must be > 0"),
-    (dict(gamma=-0.5), ValueError, "gamma must be > 0"),
-    (dict(gamma="wide"), ValueError, "gamma must be one of"),
-    (dict(gamma=None), TypeError, "gamma must be a number"),
-    (dict(degree=-1), ValueError, "degree must be >= 0"),
-    (dict(degree=2.5), TypeError, "degree must be an integer"),
-    (dict(tol=0.0), ValueError, "tol must be > 0"),
-    (dict(cache_size=0), ValueError, "cache_size must be > 0"),
-    (dict(max_iter=0), ValueError, "max_iter must be -1"),
-    (dict(max_iter=-2), ValueError, "max_iter must be >= -1"),
-    (dict(coef0="a"), TypeError, "coef0 must be a number"),
-    (dict(decision_function_shape="ova"), ValueError,
-     "decision_function_shape must be one of"),
-])
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        (dict(C=0.0), ValueError, "C must be > 0"),
+        (dict(C=-1.0), ValueError, "C must be > 0"),
+        (dict(C="1"), TypeError, "C must be a number"),
+        (dict(kernel="sigmoid"), ValueError, "kernel must be one of"),
+        (dict(kernel="gauss"), ValueError, "kernel must be one of"),
+        (dict(gamma=0.0), ValueError, "gamma must be > 0"),
+        (dict(gamma=-0.5), ValueError, "gamma must be > 0"),
+        (dict(gamma="wide"), ValueError, "gamma must be one of"),
+        (dict(gamma=None), TypeError, "gamma must be a number"),
+        (dict(degree=-1), ValueError, "degree must be >= 0"),
+        (dict(degree=2.5), TypeError, "degree must be an integer"),
+        (dict(tol=0.0), ValueError, "tol must be > 0"),
+        (dict(cache_size=0), ValueError, "cache_size must be > 0"),
+        (dict(max_iter=0), ValueError, "max_iter must be -1"),
+        (dict(max_iter=-2), ValueError, "max_iter must be >= -1"),
+        (dict(coef0="a"), TypeError, "coef0 must be a number"),
+        (
+            dict(decision_function_shape="ova"),
+            ValueError,
+            "decision_function_shape must be one of",
+        ),
+    ],
+)
 def test_bad_hyper_parameters_raise(params, error, match):
     X, y = split_data(n_train=20, n_test=0)[:2]
     with pytest.raises(error, match=match):
@@ -376,15 +425,23 @@ def test_single_class_raises():
         SVC().fit(X, np.ones(10))
 
 
-@pytest.mark.parametrize("X, y, error, match", [
-    (np.array([[0.0, np.nan], [1.0, 2.0]]), [0, 1], ValueError, "NaN"),
-    (np.array([[0.0, np.inf], [1.0, 2.0]]), [0, 1], ValueError, "infinity"),
-    (np.array([0.0, 1.0, 2.0]), [0, 1, 0], ValueError, "2-D"),
-    (np.zeros((1, 2)), [0], ValueError, "at least 2"),
-    (np.zeros((3, 2)), [0, 1], ValueError, "different lengths"),
-    (np.zeros((2, 2)), [[0], [1]], ValueError, "1-D"),
-    ([["a", "b"], ["c", "d"]], [0, 1], TypeError, "numbers"),
-])
+@pytest.mark.parametrize(
+    "X, y, error, match",
+    [
+        (np.array([[0.0, np.nan], [1.0, 2.0]]), [0, 1], ValueError, "NaN"),
+        (
+            np.array([[0.0, np.inf], [1.0, 2.0]]),
+            [0, 1],
+            ValueError,
+            "infinity",
+        ),
+        (np.array([0.0, 1.0, 2.0]), [0, 1, 0], ValueError, "2-D"),
+        (np.zeros((1, 2)), [0], ValueError, "at least 2"),
+        (np.zeros((3, 2)), [0, 1], ValueError, "different lengths"),
+        (np.zeros((2, 2)), [[0], [1]], ValueError, "1-D"),
+        ([["a", "b"], ["c", "d"]], [0, 1], TypeError, "numbers"),
+    ],
+)
 def test_bad_training_input_raises(X, y, error, match):
     with pytest.raises(error, match=match):
         SVC().fit(X, y)
@@ -412,6 +469,7 @@ def test_predict_with_wrong_feature_count_or_nan_raises(data):
 def time_limit(seconds):
     """Fail, rather than hang, if the body runs longer than ``seconds``:
     these inputs once made SMO loop forever."""
+
     def stop(signum, frame):
         raise TimeoutError(f"still running after {seconds} s")
 
@@ -432,12 +490,11 @@ def test_non_finite_hyper_parameters_are_refused(name, value):
         SVC(**{name: value}).fit(X, [0, 1, 0, 1])
 
 
-@pytest.mark.parametrize("kernel, scale", [("rbf", 1e307),
-                                           ("linear", 1e160),
-                                           ("poly", 1e160)])
+@pytest.mark.parametrize(
+    "kernel, scale", [("rbf", 1e307), ("linear", 1e160), ("poly", 1e160)]
+)
 def test_data_whose_kernel_overflows_is_a_clear_error(kernel, scale):
-    X, y = make_classification(n_samples=40, n_features=4,
-                               random_state=0)
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
     with time_limit(10), pytest.raises(ValueError, match="overflow"):
         SVC(kernel=kernel, gamma=1.0).fit(X * scale, y)
 
@@ -447,8 +504,9 @@ def test_poly_kernel_overflowing_off_the_diagonal_stops_smo():
     # finite, but k(x, -x) = (-2 gamma r^2)^3 overflows to -inf.
     X = 1e52 * np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
     with time_limit(10), pytest.raises(ValueError, match="non-finite"):
-        SVC(kernel="poly", gamma=1.0, coef0=-1e104,
-            degree=3).fit(X, [0, 1, 1, 0])
+        SVC(kernel="poly", gamma=1.0, coef0=-1e104, degree=3).fit(
+            X, [0, 1, 1, 0]
+        )
 
 
 def test_smo_stops_on_non_finite_kernel_rows():

@@ -11,10 +11,16 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score as sk_accuracy_score
 from sklearn.metrics import r2_score as sk_r2_score
 
-from scratch.validation import (BaseEstimator, ClassifierMixin,
-                                accuracy_score, check_array,
-                                check_magnitude, encode_labels,
-                                feature_names_of, r2_score)
+from scratch.validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    accuracy_score,
+    check_array,
+    check_magnitude,
+    encode_labels,
+    feature_names_of,
+    r2_score,
+)
 
 
 def test_accuracy_score_matches_sklearn():
@@ -22,10 +28,12 @@ def test_accuracy_score_matches_sklearn():
     y = rng.integers(0, 3, 50)
     y_pred = rng.integers(0, 3, 50)
     assert accuracy_score(y, y_pred) == pytest.approx(
-        sk_accuracy_score(y, y_pred))
+        sk_accuracy_score(y, y_pred)
+    )
     names = np.array(["a", "b", "c"])
     assert accuracy_score(names[y], names[y_pred]) == pytest.approx(
-        sk_accuracy_score(y, y_pred))
+        sk_accuracy_score(y, y_pred)
+    )
 
 
 def test_accuracy_score_of_labels_of_another_type_is_zero_not_an_error():
@@ -69,12 +77,15 @@ def test_a_single_feature_error_says_how_to_reshape():
         check_array(np.arange(3.0))
 
 
-@pytest.mark.parametrize("labels, message", [
-    ([None, "a", "b", "a"], "contains None"),
-    ([np.nan, 1.0, 2.0, 1.0], "contains nan"),
-    ([1, "a", 1, "a"], "cannot be ordered"),
-    (np.array([0.5, 1.5, 0.5, 1.5]), "continuous"),
-])
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        ([None, "a", "b", "a"], "contains None"),
+        ([np.nan, 1.0, 2.0, 1.0], "contains nan"),
+        ([1, "a", 1, "a"], "cannot be ordered"),
+        (np.array([0.5, 1.5, 0.5, 1.5]), "continuous"),
+    ],
+)
 def test_labels_that_are_not_classes_are_a_clear_error(labels, message):
     y = np.array(labels, dtype=object if isinstance(labels, list) else None)
     with pytest.raises(ValueError, match=message):
@@ -107,8 +118,9 @@ class Table:
 def test_feature_names_are_strings_or_nothing():
     assert feature_names_of(np.zeros((2, 2))) is None
     assert feature_names_of(Table([0, 1])) is None
-    np.testing.assert_array_equal(feature_names_of(Table(["a", "b"])),
-                                  ["a", "b"])
+    np.testing.assert_array_equal(
+        feature_names_of(Table(["a", "b"])), ["a", "b"]
+    )
     with pytest.raises(TypeError, match="strings"):
         feature_names_of(Table(["a", 1]))
 
@@ -125,7 +137,10 @@ class Toy(ClassifierMixin, BaseEstimator):
 def test_get_params_is_read_from_the_signature_and_goes_deep():
     model = Toy(alpha=2.0, inner=Toy(name="y"))
     assert model.get_params(deep=False) == {
-        "alpha": 2.0, "inner": model.inner, "name": "x"}
+        "alpha": 2.0,
+        "inner": model.inner,
+        "name": "x",
+    }
     deep = model.get_params()
     assert deep["inner__name"] == "y" and deep["inner__alpha"] == 1.0
 
@@ -152,8 +167,14 @@ def test_sklearn_clone_copies_the_settings():
 
 
 def test_importing_the_models_does_not_import_sklearn():
-    code = ("import sys, scratch.svm, scratch.kmeans, scratch.lda; "
-            "assert 'sklearn' not in sys.modules, 'sklearn imported'")
-    result = subprocess.run([sys.executable, "-c", code],
-                            capture_output=True, text=True, timeout=120)
+    code = (
+        "import sys, scratch.svm, scratch.kmeans, scratch.lda; "
+        "assert 'sklearn' not in sys.modules, 'sklearn imported'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr

@@ -20,10 +20,17 @@ import numpy as np
 
 from .knn import k_nearest
 from .numerics import ragged_arange
-from .validation import (BaseEstimator, ClusterMixin, check_array,
-                         check_magnitude, check_option, check_scalar,
-                         chunk_slices, record_feature_names,
-                         squared_distances)
+from .validation import (
+    BaseEstimator,
+    ClusterMixin,
+    check_array,
+    check_magnitude,
+    check_option,
+    check_scalar,
+    chunk_slices,
+    record_feature_names,
+    squared_distances,
+)
 
 METRICS = {"euclidean", "manhattan", "chebyshev"}
 ALGORITHMS = {"auto", "grid", "brute"}
@@ -31,7 +38,7 @@ ALGORITHMS = {"auto", "grid", "brute"}
 GRID_MAX_FEATURES = 3
 # Cells are a hair wider than eps, so that rounding in floor() can never
 # put two samples within eps of each other two cells apart.
-GRID_MARGIN = 2.0 ** -20
+GRID_MARGIN = 2.0**-20
 
 
 def within_eps(XT, rows, cols, eps, metric="euclidean"):
@@ -61,8 +68,9 @@ def split_by_total(lengths, max_total):
     ``max_total`` each (one long entry may exceed it on its own)."""
     cumulative = np.cumsum(lengths)
     total = int(cumulative[-1]) if cumulative.size else 0
-    cuts = np.searchsorted(cumulative, np.arange(max_total, total,
-                                                 max_total), side="right")
+    cuts = np.searchsorted(
+        cumulative, np.arange(max_total, total, max_total), side="right"
+    )
     bounds = np.unique(np.r_[0, cuts, lengths.shape[0]])
     for start, stop in zip(bounds[:-1], bounds[1:]):
         yield slice(int(start), int(stop))
@@ -77,7 +85,7 @@ def grid_geometry(X, eps):
     # one empty cell of padding on each side, so that no neighbour offset
     # wraps round to the other end of a row of the grid
     shape = np.floor((X.max(axis=0) - low) / side) + 3.0
-    if np.any(shape > 2.0 ** 24) or np.prod(shape) > 2.0 ** 62:
+    if np.any(shape > 2.0**24) or np.prod(shape) > 2.0**62:
         return None
     return side, low, shape.astype(np.int64)
 
@@ -121,15 +129,15 @@ def grid_neighbor_pairs(X, eps, metric="euclidean", max_pairs=2**21):
             lengths = (first + count)[cell_of] - starts
         else:
             target = cell_key + np.dot(offset, strides)
-            where = np.minimum(np.searchsorted(cell_key, target),
-                               cell_key.shape[0] - 1)
+            where = np.minimum(
+                np.searchsorted(cell_key, target), cell_key.shape[0] - 1
+            )
             hit = cell_key[where] == target  # is that cell occupied?
             starts = np.where(hit, first[where], 0)[cell_of]
             lengths = np.where(hit, count[where], 0)[cell_of]
         for chunk in split_by_total(lengths, max_pairs):
             # candidate pairs (p, q) as positions in the sorted order
-            p = np.repeat(np.arange(chunk.start, chunk.stop),
-                          lengths[chunk])
+            p = np.repeat(np.arange(chunk.start, chunk.stop), lengths[chunk])
             q = ragged_arange(starts[chunk], lengths[chunk])
             keep = within_eps(XT, p, q, eps, metric)
             rows.append(order[p[keep]])
@@ -161,8 +169,9 @@ def brute_neighbor_pairs(X, eps, metric="euclidean", max_floats=2**22):
     rows, cols = [], []
     for block in chunk_slices(n_samples, n_samples, max_floats):
         later = slice(block.start, n_samples)
-        sq = squared_distances(centred[block], centred[later],
-                               sq_norms[block], sq_norms[later])
+        sq = squared_distances(
+            centred[block], centred[later], sq_norms[block], sq_norms[later]
+        )
         margin = tol * (sq_norms[block].max() + sq_norms[later].max())
         r, c = np.nonzero(sq <= radius * radius + margin)
         r = (r + block.start).astype(index)
@@ -180,12 +189,14 @@ def neighbor_pairs(X, eps, metric="euclidean", algorithm="auto"):
     for at most three features, brute force otherwise or when the grid
     would be too fine to number its cells."""
     use_grid = algorithm == "grid" or (
-        algorithm == "auto" and X.shape[1] <= GRID_MAX_FEATURES)
+        algorithm == "auto" and X.shape[1] <= GRID_MAX_FEATURES
+    )
     if use_grid and grid_geometry(X, eps) is None:
         if algorithm == "grid":
             raise ValueError(
                 f"eps={eps!r} is too small for a grid over data this "
-                "spread out; use algorithm='brute'")
+                "spread out; use algorithm='brute'"
+            )
         use_grid = False
     if use_grid:
         return grid_neighbor_pairs(X, eps, metric)
@@ -200,8 +211,10 @@ def connected_components(n_vertices, rows, cols):
     smallest root it has an edge to, then makes every vertex point
     straight at its root by pointer jumping. Roots only ever point at
     smaller vertices, so no cycle can form and the last root of a
-    component is its smallest vertex. Edges inside one tree are dropped,
-    and the number of trees with an edge at least halves each round.
+    component is its smallest vertex. Edges inside one tree are dropped.
+    Every tree with an edge to another tree is merged within two rounds,
+    so the number of such trees at least halves every two rounds: at most
+    2 ceil(log2 n) rounds (thm-db-union-find-rounds).
     """
     root = np.arange(n_vertices)
     while True:
@@ -294,18 +307,19 @@ class DBSCAN(ClusterMixin, BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, *, eps=0.5, min_samples=5, metric="euclidean",
-                 algorithm="auto"):
+    def __init__(
+        self, *, eps=0.5, min_samples=5, metric="euclidean", algorithm="auto"
+    ):
         self.eps = eps
         self.min_samples = min_samples
         self.metric = metric
         self.algorithm = algorithm
 
     def _check_params(self):
-        check_scalar(self.eps, "eps", numbers.Real, low=0.0,
-                     low_inclusive=False)
-        check_scalar(self.min_samples, "min_samples", numbers.Integral,
-                     low=1)
+        check_scalar(
+            self.eps, "eps", numbers.Real, low=0.0, low_inclusive=False
+        )
+        check_scalar(self.min_samples, "min_samples", numbers.Integral, low=1)
         check_option(self.metric, "metric", METRICS)
         check_option(self.algorithm, "algorithm", ALGORITHMS)
 
@@ -316,11 +330,15 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         X = check_magnitude(check_array(X))
         n_samples = X.shape[0]
         # each pair of neighbours once, the sample itself not included
-        rows, cols = neighbor_pairs(X, float(self.eps), self.metric,
-                                    self.algorithm)
+        rows, cols = neighbor_pairs(
+            X, float(self.eps), self.metric, self.algorithm
+        )
         # |N_eps(x_i)|, itself included (eq-dbscan-neighbourhood)
-        counts = (1 + np.bincount(rows, minlength=n_samples)
-                  + np.bincount(cols, minlength=n_samples))
+        counts = (
+            1
+            + np.bincount(rows, minlength=n_samples)
+            + np.bincount(cols, minlength=n_samples)
+        )
         is_core = counts >= self.min_samples  # eq-dbscan-core
         self.labels_ = cluster_labels(is_core, rows, cols)
         self.core_sample_indices_ = np.flatnonzero(is_core)

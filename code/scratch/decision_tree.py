@@ -21,18 +21,27 @@ import numbers
 import numpy as np
 
 from .numerics import ragged_arange
-from .validation import (BaseEstimator, ClassifierMixin, RegressorMixin,
-                         check_array, check_is_fitted, check_option,
-                         check_predict_input, check_random_state,
-                         check_scalar, check_X_y, encode_labels,
-                         record_feature_names)
+from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    check_array,
+    check_is_fitted,
+    check_option,
+    check_predict_input,
+    check_random_state,
+    check_scalar,
+    check_X_y,
+    encode_labels,
+    record_feature_names,
+)
 
 # Two values closer than this count as equal: no threshold between them.
 FEATURE_THRESHOLD = 1e-7
 # A node whose impurity is at most this is pure and becomes a leaf.
 EPSILON = np.finfo(np.float64).eps
-TREE_LEAF = -1        # children_left / children_right of a leaf
-TREE_UNDEFINED = -2   # feature / threshold of a leaf
+TREE_LEAF = -1  # children_left / children_right of a leaf
+TREE_UNDEFINED = -2  # feature / threshold of a leaf
 
 
 class Tree:
@@ -71,8 +80,9 @@ class Tree:
             if active.shape[0] == 0:
                 break
             go_left = X[active, self.feature[here]] <= self.threshold[here]
-            node[active] = np.where(go_left, self.children_left[here],
-                                    self.children_right[here])
+            node[active] = np.where(
+                go_left, self.children_left[here], self.children_right[here]
+            )
         return node
 
     def predict(self, X):
@@ -94,15 +104,16 @@ def node_impurity(totals, criterion):
     if criterion == "squared_error":
         mean = totals[:, 1] / weight
         mean_square = totals[:, 2] / weight
-        variance = mean_square - mean ** 2
+        variance = mean_square - mean**2
         # Below the rounding error of the difference, a node is constant.
         variance[variance <= 16 * EPSILON * mean_square] = 0.0
         return mean, variance
-    fractions = totals[:, 1:] / weight[:, None]   # (n_nodes, n_classes)
+    fractions = totals[:, 1:] / weight[:, None]  # (n_nodes, n_classes)
     if criterion == "gini":
         return fractions, 1.0 - np.einsum("ij,ij->i", fractions, fractions)
-    logs = np.log2(fractions, out=np.zeros_like(fractions),
-                   where=fractions > 0)
+    logs = np.log2(
+        fractions, out=np.zeros_like(fractions), where=fractions > 0
+    )
     return fractions, -np.einsum("ij,ij->i", fractions, logs)
 
 
@@ -118,15 +129,20 @@ def split_proxy(left, right, criterion):
     w_left, w_right = left[:, 0], right[:, 0]
     if criterion == "gini":
         # W_L - sum_k c_Lk^2 / W_L is W_L times the left Gini impurity.
-        return (np.einsum("ij,ij->i", left[:, 1:], left[:, 1:]) / w_left
-                + np.einsum("ij,ij->i", right[:, 1:], right[:, 1:])
-                / w_right)
+        return (
+            np.einsum("ij,ij->i", left[:, 1:], left[:, 1:]) / w_left
+            + np.einsum("ij,ij->i", right[:, 1:], right[:, 1:]) / w_right
+        )
     if criterion == "squared_error":
         # sum w y^2 is the same for every split of a node: leave it out.
         return left[:, 1] ** 2 / w_left + right[:, 1] ** 2 / w_right
     # entropy: W_L H_L = W_L log W_L - sum_k c_Lk log c_Lk.
-    return (_xlogx(left[:, 1:]).sum(axis=1) - _xlogx(w_left)
-            + _xlogx(right[:, 1:]).sum(axis=1) - _xlogx(w_right))
+    return (
+        _xlogx(left[:, 1:]).sum(axis=1)
+        - _xlogx(w_left)
+        + _xlogx(right[:, 1:]).sum(axis=1)
+        - _xlogx(w_right)
+    )
 
 
 def _xlogx(a):
@@ -134,8 +150,15 @@ def _xlogx(a):
     return a * np.log(a, out=np.zeros_like(a), where=a > 0)
 
 
-def grow_recursive(X, Z, criterion, max_depth=None, min_samples_split=2,
-                   min_samples_leaf=1, depth=0):
+def grow_recursive(
+    X,
+    Z,
+    criterion,
+    max_depth=None,
+    min_samples_split=2,
+    min_samples_leaf=1,
+    depth=0,
+):
     """A plain recursive CART: the reference that ``build_tree`` must
     agree with, written to be read rather than to be fast.
 
@@ -150,29 +173,33 @@ def grow_recursive(X, Z, criterion, max_depth=None, min_samples_split=2,
     node also "feature", "threshold", "left" and "right".
     """
     n_samples = X.shape[0]
-    totals = Z.sum(axis=0)                          # (n_columns,)
+    totals = Z.sum(axis=0)  # (n_columns,)
     value, impurity = node_impurity(totals[None, :], criterion)
     node = {"value": value[0], "impurity": impurity[0]}
-    if ((max_depth is not None and depth >= max_depth)
-            or n_samples < max(min_samples_split, 2 * min_samples_leaf)
-            or impurity[0] <= EPSILON):
+    if (
+        (max_depth is not None and depth >= max_depth)
+        or n_samples < max(min_samples_split, 2 * min_samples_leaf)
+        or impurity[0] <= EPSILON
+    ):
         return node
     best_score, best = -np.inf, None
-    n_left = np.arange(1, n_samples)                # left sizes per gap
+    n_left = np.arange(1, n_samples)  # left sizes per gap
     for feature in range(X.shape[1]):
         order = np.argsort(X[:, feature], kind="stable")
         x_sorted = X[order, feature]
-        left = np.cumsum(Z[order], axis=0)[:-1]     # (n - 1, n_columns)
+        left = np.cumsum(Z[order], axis=0)[:-1]  # (n - 1, n_columns)
         with np.errstate(divide="ignore", invalid="ignore"):
             score = split_proxy(left, totals - left, criterion)
         # A threshold lies between two distinct values and leaves at
         # least min_samples_leaf samples on each side.
-        valid = ((x_sorted[1:] > x_sorted[:-1] + FEATURE_THRESHOLD)
-                 & (n_left >= min_samples_leaf)
-                 & (n_samples - n_left >= min_samples_leaf))
+        valid = (
+            (x_sorted[1:] > x_sorted[:-1] + FEATURE_THRESHOLD)
+            & (n_left >= min_samples_leaf)
+            & (n_samples - n_left >= min_samples_leaf)
+        )
         score[~valid] = -np.inf
-        at = int(np.argmax(score))                  # first of ties
-        if score[at] > best_score:                  # ties: lower feature
+        at = int(np.argmax(score))  # first of ties
+        if score[at] > best_score:  # ties: lower feature
             best_score = score[at]
             # Halves first: x + x' itself can overflow near float max.
             best = feature, x_sorted[at] / 2 + x_sorted[at + 1] / 2
@@ -180,12 +207,24 @@ def grow_recursive(X, Z, criterion, max_depth=None, min_samples_split=2,
         return node
     feature, threshold = best
     go_left = X[:, feature] <= threshold
-    children = [grow_recursive(X[side], Z[side], criterion, max_depth,
-                               min_samples_split, min_samples_leaf,
-                               depth + 1)
-                for side in (go_left, ~go_left)]
-    node.update(feature=feature, threshold=threshold, left=children[0],
-                right=children[1])
+    children = [
+        grow_recursive(
+            X[side],
+            Z[side],
+            criterion,
+            max_depth,
+            min_samples_split,
+            min_samples_leaf,
+            depth + 1,
+        )
+        for side in (go_left, ~go_left)
+    ]
+    node.update(
+        feature=feature,
+        threshold=threshold,
+        left=children[0],
+        right=children[1],
+    )
     return node
 
 
@@ -196,8 +235,11 @@ def predict_recursive(tree, X):
     for x in X:
         node = tree
         while "feature" in node:
-            node = (node["left"] if x[node["feature"]] <= node["threshold"]
-                    else node["right"])
+            node = (
+                node["left"]
+                if x[node["feature"]] <= node["threshold"]
+                else node["right"]
+            )
         values.append(node["value"])
     return np.array(values)
 
@@ -214,14 +256,24 @@ def draw_features(values, starts, ends, n_candidates, rng):
     if n_candidates == n_features:
         return np.broadcast_to(np.arange(n_features), (n_nodes, n_features))
     # Each row is sorted within a node: its first and last value bound it.
-    constant = (values[:, ends - 1] <= values[:, starts]
-                + FEATURE_THRESHOLD).T     # (n_nodes, n_features)
+    constant = (
+        values[:, ends - 1] <= values[:, starts] + FEATURE_THRESHOLD
+    ).T  # (n_nodes, n_features)
     keys = rng.random((n_nodes, n_features)) + constant
     return np.argsort(keys, axis=1)[:, :n_candidates]
 
 
-def best_splits(order, values, Z, starts, sizes, totals, features,
-                criterion, min_samples_leaf):
+def best_splits(
+    order,
+    values,
+    Z,
+    starts,
+    sizes,
+    totals,
+    features,
+    criterion,
+    min_samples_leaf,
+):
     """The best split of every node of a level, all searched at once.
 
     Implements eq-tree-best-split with the cumulative sums of
@@ -249,29 +301,31 @@ def best_splits(order, values, Z, starts, sizes, totals, features,
     pair_node = np.repeat(np.arange(n_nodes), n_candidates)
     pair_feature = features.ravel()
     pair_size = sizes[pair_node]
-    pair_start = np.cumsum(pair_size) - pair_size   # offsets in flat arrays
-    flat = ragged_arange(pair_feature * n_samples + starts[pair_node],
-                           pair_size)
-    x_sorted = values.ravel()[flat]                 # (n_flat,)
-    z_sorted = Z[order.ravel()[flat]]               # (n_flat, n_columns)
+    pair_start = np.cumsum(pair_size) - pair_size  # offsets in flat arrays
+    flat = ragged_arange(
+        pair_feature * n_samples + starts[pair_node], pair_size
+    )
+    x_sorted = values.ravel()[flat]  # (n_flat,)
+    z_sorted = Z[order.ravel()[flat]]  # (n_flat, n_columns)
     # Restart the running sum at each pair: subtract the previous pair's
     # total at the first element of the next (eq-tree-cumulative).
     z_sorted[pair_start[1:]] -= totals[pair_node[:-1]]
-    left = np.cumsum(z_sorted, axis=0)              # (n_flat, n_columns)
+    left = np.cumsum(z_sorted, axis=0)  # (n_flat, n_columns)
     right = np.repeat(totals[pair_node], pair_size, axis=0) - left
     # Valid thresholds: between two distinct values, with at least
     # min_samples_leaf samples on each side.
     valid = np.empty(x_sorted.shape[0], dtype=bool)
-    np.greater(x_sorted[1:], x_sorted[:-1] + FEATURE_THRESHOLD,
-               out=valid[:-1])
+    np.greater(x_sorted[1:], x_sorted[:-1] + FEATURE_THRESHOLD, out=valid[:-1])
     pair_end = pair_start + pair_size
     if min_samples_leaf == 1:
         valid[pair_end - 1] = False
     else:
-        n_left = np.arange(flat.shape[0]) - np.repeat(pair_start - 1,
-                                                      pair_size)
+        n_left = np.arange(flat.shape[0]) - np.repeat(
+            pair_start - 1, pair_size
+        )
         valid &= (n_left >= min_samples_leaf) & (
-            np.repeat(pair_size, pair_size) - n_left >= min_samples_leaf)
+            np.repeat(pair_size, pair_size) - n_left >= min_samples_leaf
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         score = split_proxy(left, right, criterion)
     score[~valid] = -np.inf
@@ -291,8 +345,7 @@ def best_splits(order, values, Z, starts, sizes, totals, features,
     return found, pair_feature[pair], threshold, at - pair_start[pair] + 1
 
 
-def partition(order, values, starts, sizes, split, feature, n_left,
-              n_total):
+def partition(order, values, starts, sizes, split, feature, n_left, n_total):
     """Stable partition of every sorted row into the children of the split
     nodes; the samples of nodes that became leaves are dropped.
 
@@ -309,8 +362,11 @@ def partition(order, values, starts, sizes, split, feature, n_left,
     n_features, row_length = order.shape
     # Which side each sample goes to: (n_total,) masks over sample ids.
     go_left = np.zeros(n_total, dtype=bool)
-    go_left[order.ravel()[ragged_arange(
-        feature * row_length + starts[split], n_left)]] = True
+    go_left[
+        order.ravel()[
+            ragged_arange(feature * row_length + starts[split], n_left)
+        ]
+    ] = True
     go_right = np.zeros(n_total, dtype=bool)
     go_right[order[0, ragged_arange(starts[split], sizes[split])]] = True
     go_right[go_left] = False
@@ -319,12 +375,16 @@ def partition(order, values, starts, sizes, split, feature, n_left,
     # and the positions reshape to (d, count).
     left_at = np.flatnonzero(go_left[order]).reshape(n_features, -1)
     right_at = np.flatnonzero(go_right[order]).reshape(n_features, -1)
-    at = np.concatenate([left_at, right_at], axis=1)    # (d, n_kept)
+    at = np.concatenate([left_at, right_at], axis=1)  # (d, n_kept)
     new_order, new_values = order.ravel()[at], values.ravel()[at]
     n_right = sizes[split] - n_left
     child_sizes = np.concatenate([n_left, n_right])
-    return (new_order, new_values, np.cumsum(child_sizes) - child_sizes,
-            child_sizes)
+    return (
+        new_order,
+        new_values,
+        np.cumsum(child_sizes) - child_sizes,
+        child_sizes,
+    )
 
 
 def new_level(sizes, totals, criterion):
@@ -332,17 +392,30 @@ def new_level(sizes, totals, criterion):
     ``totals`` (n_nodes, n_columns) are the nodes' column sums of Z."""
     n_nodes = sizes.shape[0]
     value, impurity = node_impurity(totals, criterion)
-    return {"children_left": np.full(n_nodes, TREE_LEAF, dtype=np.intp),
-            "children_right": np.full(n_nodes, TREE_LEAF, dtype=np.intp),
-            "feature": np.full(n_nodes, TREE_UNDEFINED, dtype=np.intp),
-            "threshold": np.full(n_nodes, float(TREE_UNDEFINED)),
-            "value": value, "impurity": impurity,
-            "n_node_samples": sizes.copy(),
-            "weighted_n_node_samples": totals[:, 0].copy()}
+    return {
+        "children_left": np.full(n_nodes, TREE_LEAF, dtype=np.intp),
+        "children_right": np.full(n_nodes, TREE_LEAF, dtype=np.intp),
+        "feature": np.full(n_nodes, TREE_UNDEFINED, dtype=np.intp),
+        "threshold": np.full(n_nodes, float(TREE_UNDEFINED)),
+        "value": value,
+        "impurity": impurity,
+        "n_node_samples": sizes.copy(),
+        "weighted_n_node_samples": totals[:, 0].copy(),
+    }
 
 
-def build_tree(X, Z, Z_stats, criterion, max_depth, min_samples_split,
-               min_samples_leaf, n_candidates, rng, order=None):
+def build_tree(
+    X,
+    Z,
+    Z_stats,
+    criterion,
+    max_depth,
+    min_samples_split,
+    min_samples_leaf,
+    n_candidates,
+    rng,
+    order=None,
+):
     """Grow a CART tree breadth first; return a ``Tree``.
 
     ``Z`` (n, n_columns) holds each sample's weight and weighted targets
@@ -350,7 +423,7 @@ def build_tree(X, Z, Z_stats, criterion, max_depth, min_samples_split,
     impurities (w*y^2). Samples of weight zero must already be removed.
     ``order`` may pass the presorted (n_features, n_samples) indices.
     """
-    X_t = np.ascontiguousarray(X.T)                     # (d, n)
+    X_t = np.ascontiguousarray(X.T)  # (d, n)
     if order is None:
         order = np.argsort(X_t, axis=1, kind="stable")  # (d, n)
     values = np.take_along_axis(X_t, order, axis=1)
@@ -363,21 +436,34 @@ def build_tree(X, Z, Z_stats, criterion, max_depth, min_samples_split,
         levels.append(level)
         n_nodes = sizes.shape[0]
         # Stopping rules: depth, node size, purity.
-        may_split = ((sizes >= min_samples_split)
-                     & (sizes >= 2 * min_samples_leaf)
-                     & (level["impurity"] > EPSILON))
+        may_split = (
+            (sizes >= min_samples_split)
+            & (sizes >= 2 * min_samples_leaf)
+            & (level["impurity"] > EPSILON)
+        )
         if max_depth is not None and depth >= max_depth:
             may_split[:] = False
         candidates = np.flatnonzero(may_split)
         split = candidates[:0]
         if candidates.shape[0] > 0:
             features = draw_features(
-                values, starts[candidates],
-                starts[candidates] + sizes[candidates], n_candidates, rng)
+                values,
+                starts[candidates],
+                starts[candidates] + sizes[candidates],
+                n_candidates,
+                rng,
+            )
             found, feature, threshold, n_left = best_splits(
-                order, values, Z, starts[candidates], sizes[candidates],
-                totals[candidates, :Z.shape[1]], features, criterion,
-                min_samples_leaf)
+                order,
+                values,
+                Z,
+                starts[candidates],
+                sizes[candidates],
+                totals[candidates, : Z.shape[1]],
+                features,
+                criterion,
+                min_samples_leaf,
+            )
             split = candidates[found]
         if split.shape[0] == 0:
             break
@@ -388,8 +474,8 @@ def build_tree(X, Z, Z_stats, criterion, max_depth, min_samples_split,
         level["feature"][split] = feature
         level["threshold"][split] = threshold
         order, values, starts, sizes = partition(
-            order, values, starts, sizes, split, feature, n_left,
-            X.shape[0])
+            order, values, starts, sizes, split, feature, n_left, X.shape[0]
+        )
         first_id += n_nodes
         depth += 1
     return Tree(levels)
@@ -402,10 +488,14 @@ def impurity_importances(tree, n_features):
     """
     inner = np.flatnonzero(tree.children_left != TREE_LEAF)
     weighted = tree.weighted_n_node_samples * tree.impurity
-    decrease = (weighted[inner] - weighted[tree.children_left[inner]]
-                - weighted[tree.children_right[inner]])
-    importances = np.bincount(tree.feature[inner], weights=decrease,
-                              minlength=n_features)
+    decrease = (
+        weighted[inner]
+        - weighted[tree.children_left[inner]]
+        - weighted[tree.children_right[inner]]
+    )
+    importances = np.bincount(
+        tree.feature[inner], weights=decrease, minlength=n_features
+    )
     total = importances.sum()
     return importances / total if total > 0 else importances
 
@@ -415,8 +505,8 @@ def subset_order(order, keep):
     samples in ``keep`` and renumbered 0..n_kept-1: a filter keeps the
     sort, so a tree grown on a subset (a bootstrap sample) need not sort
     again."""
-    new_id = np.cumsum(keep) - 1                    # (n_samples,)
-    at = np.flatnonzero(keep[order])     # same count in every row
+    new_id = np.cumsum(keep) - 1  # (n_samples,)
+    at = np.flatnonzero(keep[order])  # same count in every row
     kept = order.ravel()[at].reshape(order.shape[0], -1)  # (d, n_kept)
     return new_id[kept]
 
@@ -444,9 +534,19 @@ def fit_tree(tree, X, y, sample_weight, rng, classes=None, order=None):
     Z_stats, offset = tree._target_columns(y, sample_weight)
     # The split search needs the first n_split columns; the rest (w y^2)
     # only enter the nodes' impurities.
-    Z = np.ascontiguousarray(Z_stats[:, :tree._n_split_columns()])
-    tree.tree_ = build_tree(X, Z, Z_stats, tree.criterion, tree.max_depth,
-                            min_split, min_leaf, n_candidates, rng, order)
+    Z = np.ascontiguousarray(Z_stats[:, : tree._n_split_columns()])
+    tree.tree_ = build_tree(
+        X,
+        Z,
+        Z_stats,
+        tree.criterion,
+        tree.max_depth,
+        min_split,
+        min_leaf,
+        n_candidates,
+        rng,
+        order,
+    )
     tree.tree_.value += offset
     tree.n_features_in_ = X.shape[1]
     tree.max_features_ = n_candidates
@@ -458,9 +558,16 @@ class _BaseDecisionTree(BaseEstimator):
     their checks, descent, and the tree's summary numbers. Subclasses set
     ``_criteria``, the criteria they accept."""
 
-    def __init__(self, *, criterion="gini", max_depth=None,
-                 min_samples_split=2, min_samples_leaf=1,
-                 max_features=None, random_state=None):
+    def __init__(
+        self,
+        *,
+        criterion="gini",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        max_features=None,
+        random_state=None,
+    ):
         self.criterion = criterion
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
@@ -473,16 +580,26 @@ class _BaseDecisionTree(BaseEstimator):
         (min_samples_split, min_samples_leaf, features per split)."""
         check_option(self.criterion, "criterion", self._criteria)
         if self.max_depth is not None:
-            check_scalar(self.max_depth, "max_depth", numbers.Integral,
-                         low=1)
+            check_scalar(self.max_depth, "max_depth", numbers.Integral, low=1)
         min_split = _count_or_fraction(
-            self.min_samples_split, "min_samples_split", n_samples, 2,
-            high_inclusive=True)
+            self.min_samples_split,
+            "min_samples_split",
+            n_samples,
+            2,
+            high_inclusive=True,
+        )
         min_leaf = _count_or_fraction(
-            self.min_samples_leaf, "min_samples_leaf", n_samples, 1,
-            high_inclusive=False)
-        return (min_split, min_leaf,
-                resolve_max_features(self.max_features, n_features))
+            self.min_samples_leaf,
+            "min_samples_leaf",
+            n_samples,
+            1,
+            high_inclusive=False,
+        )
+        return (
+            min_split,
+            min_leaf,
+            resolve_max_features(self.max_features, n_features),
+        )
 
     def apply(self, X):
         """Index of the leaf each sample of ``X`` ends in."""
@@ -511,8 +628,15 @@ def _count_or_fraction(value, name, n_samples, low, high_inclusive):
     sklearn's ``min_samples_split`` and ``min_samples_leaf``)."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return check_scalar(value, name, numbers.Integral, low=low)
-    check_scalar(value, name, numbers.Real, low=0.0, high=1.0,
-                 low_inclusive=False, high_inclusive=high_inclusive)
+    check_scalar(
+        value,
+        name,
+        numbers.Real,
+        low=0.0,
+        high=1.0,
+        low_inclusive=False,
+        high_inclusive=high_inclusive,
+    )
     return max(low, int(np.ceil(value * n_samples)))
 
 
@@ -522,15 +646,30 @@ def resolve_max_features(max_features, n_features):
         return n_features
     if isinstance(max_features, str):
         check_option(max_features, "max_features", {"sqrt", "log2"})
-        size = (np.sqrt(n_features) if max_features == "sqrt"
-                else np.log2(n_features))
+        size = (
+            np.sqrt(n_features)
+            if max_features == "sqrt"
+            else np.log2(n_features)
+        )
         return max(1, int(size))
     if isinstance(max_features, numbers.Integral) and not isinstance(
-            max_features, bool):
-        return check_scalar(max_features, "max_features", numbers.Integral,
-                            low=1, high=n_features)
-    check_scalar(max_features, "max_features", numbers.Real, low=0.0,
-                 high=1.0, low_inclusive=False)
+        max_features, bool
+    ):
+        return check_scalar(
+            max_features,
+            "max_features",
+            numbers.Integral,
+            low=1,
+            high=n_features,
+        )
+    check_scalar(
+        max_features,
+        "max_features",
+        numbers.Real,
+        low=0.0,
+        high=1.0,
+        low_inclusive=False,
+    )
     return max(1, int(max_features * n_features))
 
 
@@ -542,7 +681,8 @@ def _check_weights(sample_weight, n_samples):
     if weight.shape[0] != n_samples:
         raise ValueError(
             f"sample_weight has {weight.shape[0]} entries for {n_samples} "
-            "samples")
+            "samples"
+        )
     if np.any(weight < 0) or not np.any(weight > 0):
         raise ValueError("sample_weight must be >= 0 and not all zero")
     return weight
@@ -585,8 +725,14 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
         X, y = check_X_y(X, y)
         classes, y_index = encode_labels(y, min_classes=1)
         weight = _check_weights(sample_weight, X.shape[0])
-        return fit_tree(self, X, y_index, weight,
-                        check_random_state(self.random_state), classes)
+        return fit_tree(
+            self,
+            X,
+            y_index,
+            weight,
+            check_random_state(self.random_state),
+            classes,
+        )
 
     def _target_columns(self, y_index, weight):
         """Per-sample columns (w, w [y = 0], ..., w [y = K - 1]) whose
@@ -607,7 +753,7 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
 
     def predict(self, X):
         """The majority class of each sample's leaf."""
-        proba = self.predict_proba(X)               # (n, n_classes)
+        proba = self.predict_proba(X)  # (n, n_classes)
         return self.classes_[np.argmax(proba, axis=1)]
 
 
@@ -626,14 +772,24 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
 
     _criteria = ("squared_error",)
 
-    def __init__(self, *, criterion="squared_error", max_depth=None,
-                 min_samples_split=2, min_samples_leaf=1,
-                 max_features=None, random_state=None):
-        super().__init__(criterion=criterion, max_depth=max_depth,
-                         min_samples_split=min_samples_split,
-                         min_samples_leaf=min_samples_leaf,
-                         max_features=max_features,
-                         random_state=random_state)
+    def __init__(
+        self,
+        *,
+        criterion="squared_error",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        max_features=None,
+        random_state=None,
+    ):
+        super().__init__(
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            max_features=max_features,
+            random_state=random_state,
+        )
 
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on ``X`` (n_samples, n_features) and real
@@ -641,8 +797,9 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
         record_feature_names(self, X)
         X, y = check_X_y(X, y, y_numeric=True)
         weight = _check_weights(sample_weight, X.shape[0])
-        return fit_tree(self, X, y, weight,
-                        check_random_state(self.random_state))
+        return fit_tree(
+            self, X, y, weight, check_random_state(self.random_state)
+        )
 
     def _target_columns(self, y, weight):
         """Per-sample columns (w, w y, w y^2) of the centred targets and
@@ -650,13 +807,15 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
         with np.errstate(over="ignore", invalid="ignore"):
             offset = np.average(y, weights=weight)
             centred = y - offset
-            columns = np.column_stack([weight, weight * centred,
-                                       weight * centred ** 2])
+            columns = np.column_stack(
+                [weight, weight * centred, weight * centred**2]
+            )
             finite = np.isfinite(columns.sum(axis=0)).all()
         if not (finite and np.isfinite(offset)):
             raise ValueError(
                 "y has values so large that sums of their squares overflow "
-                "float64; rescale y")
+                "float64; rescale y"
+            )
         return columns, offset
 
     def _n_split_columns(self):

@@ -13,11 +13,19 @@ import numbers
 import numpy as np
 
 from .kmeans import kmeans_plusplus
-from .validation import (BaseEstimator, ClusterMixin, check_array,
-                         check_magnitude, check_init_centers,
-                         check_n_clusters, check_predict_input,
-                         check_random_state, check_scalar,
-                         record_feature_names, squared_distances)
+from .validation import (
+    BaseEstimator,
+    ClusterMixin,
+    check_array,
+    check_init_centers,
+    check_magnitude,
+    check_n_clusters,
+    check_predict_input,
+    check_random_state,
+    check_scalar,
+    record_feature_names,
+    squared_distances,
+)
 
 
 def memberships(sq_distances, m):
@@ -64,7 +72,7 @@ def update_centers(X, membership, m):
     (m very close to one and a centre nobody is near); that centre comes
     back as NaN and the caller keeps it where it was.
     """
-    weights = membership ** m  # (n_samples, n_clusters)
+    weights = membership**m  # (n_samples, n_clusters)
     totals = weights.sum(axis=0)  # (n_clusters,)
     with np.errstate(divide="ignore", invalid="ignore"):
         return (weights.T @ X) / totals[:, None]  # (n_clusters, n_features)
@@ -72,7 +80,7 @@ def update_centers(X, membership, m):
 
 def objective(sq_distances, membership, m):
     """The fuzzy c-means objective J_m (eq-fcm-objective)."""
-    return float(np.sum(membership ** m * sq_distances))
+    return float(np.sum(membership**m * sq_distances))
 
 
 def fuzzy_cmeans(X, centers, m, max_iter, tol, X_sq=None):
@@ -173,8 +181,16 @@ class FuzzyCMeans(ClusterMixin, BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, *, n_clusters=3, m=2.0, max_iter=300, tol=1e-6,
-                 init="k-means++", random_state=None):
+    def __init__(
+        self,
+        *,
+        n_clusters=3,
+        m=2.0,
+        max_iter=300,
+        tol=1e-6,
+        init="k-means++",
+        random_state=None,
+    ):
         self.n_clusters = n_clusters
         self.m = m
         self.max_iter = max_iter
@@ -202,13 +218,15 @@ class FuzzyCMeans(ClusterMixin, BaseEstimator):
         X = X - self._offset
         X_sq = np.einsum("ij,ij->i", X, X)
         if init_centers is None:
-            centers = initial_centers(X, self.n_clusters, float(self.m),
-                                      self.init, rng, X_sq)
+            centers = initial_centers(
+                X, self.n_clusters, float(self.m), self.init, rng, X_sq
+            )
         else:
             centers = init_centers - self._offset
         tol = self.tol * np.mean(np.var(X, axis=0))
         centers, membership, history, n_iter = fuzzy_cmeans(
-            X, centers, float(self.m), self.max_iter, tol, X_sq)
+            X, centers, float(self.m), self.max_iter, tol, X_sq
+        )
         self.cluster_centers_ = centers + self._offset
         self.membership_ = membership
         self.labels_ = np.argmax(membership, axis=1)

@@ -10,12 +10,21 @@ import numbers
 
 import numpy as np
 
-from .validation import (BaseEstimator, ClusterMixin, TransformerMixin,
-                         check_array, check_magnitude,
-                         check_init_centers, check_n_clusters,
-                         check_predict_input, check_random_state,
-                         check_scalar, chunk_slices, record_feature_names,
-                         squared_distances)
+from .validation import (
+    BaseEstimator,
+    ClusterMixin,
+    TransformerMixin,
+    check_array,
+    check_init_centers,
+    check_magnitude,
+    check_n_clusters,
+    check_predict_input,
+    check_random_state,
+    check_scalar,
+    chunk_slices,
+    record_feature_names,
+    squared_distances,
+)
 
 
 def assign_labels(X, centers, X_sq=None):
@@ -57,7 +66,7 @@ def update_centers(X, labels, nearest_sq, n_clusters):
     sums = one_hot @ X  # (n_clusters, n_features)
     empty = np.flatnonzero(counts == 0)
     if empty.size:
-        farthest = np.argsort(nearest_sq)[::-1][:empty.size]
+        farthest = np.argsort(nearest_sq)[::-1][: empty.size]
         for cluster, sample in zip(empty, farthest):
             sums[labels[sample]] -= X[sample]
             counts[labels[sample]] -= 1
@@ -84,8 +93,9 @@ def kmeans_plusplus(X, n_clusters, rng, X_sq=None, n_local_trials=None):
     centers = np.empty((n_clusters, X.shape[1]))
     first = rng.integers(n_samples)
     centers[0] = X[first]
-    closest_sq = squared_distances(X, X[first:first + 1], X_sq,
-                                   X_sq[first:first + 1])[:, 0]
+    closest_sq = squared_distances(
+        X, X[first : first + 1], X_sq, X_sq[first : first + 1]
+    )[:, 0]
     for k in range(1, n_clusters):
         potential = closest_sq.sum()
         if potential == 0.0:  # fewer distinct points than clusters
@@ -98,7 +108,8 @@ def kmeans_plusplus(X, n_clusters, rng, X_sq=None, n_local_trials=None):
         # (n_samples, n_local_trials): each candidate's new D^2 values
         candidate_sq = np.minimum(
             closest_sq[:, None],
-            squared_distances(X, X[candidates], X_sq, X_sq[candidates]))
+            squared_distances(X, X[candidates], X_sq, X_sq[candidates]),
+        )
         best = np.argmin(candidate_sq.sum(axis=0))
         centers[k] = X[candidates[best]]
         closest_sq = candidate_sq[:, best]
@@ -160,8 +171,16 @@ class KMeans(TransformerMixin, ClusterMixin, BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, *, n_clusters=8, init="k-means++", n_init="auto",
-                 max_iter=300, tol=1e-4, random_state=None):
+    def __init__(
+        self,
+        *,
+        n_clusters=8,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
+        random_state=None,
+    ):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -171,14 +190,19 @@ class KMeans(TransformerMixin, ClusterMixin, BaseEstimator):
 
     def _check_params(self, X):
         check_n_clusters(self.n_clusters, X.shape[0])
-        init_centers = check_init_centers(self.init, self.n_clusters,
-                                          X.shape[1])
+        init_centers = check_init_centers(
+            self.init, self.n_clusters, X.shape[1]
+        )
         if self.n_init == "auto":
-            n_init = 10 if (isinstance(self.init, str)
-                            and self.init == "random") else 1
+            n_init = (
+                10
+                if (isinstance(self.init, str) and self.init == "random")
+                else 1
+            )
         else:
-            n_init = check_scalar(self.n_init, "n_init", numbers.Integral,
-                                  low=1)
+            n_init = check_scalar(
+                self.n_init, "n_init", numbers.Integral, low=1
+            )
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
         return init_centers, n_init
@@ -199,8 +223,11 @@ class KMeans(TransformerMixin, ClusterMixin, BaseEstimator):
         tol = self.tol * np.mean(np.var(X, axis=0))
         best = None
         for _ in range(n_init):
-            centers = (init_centers.copy() if init_centers is not None
-                       else self._initial_centers(X, X_sq, rng))
+            centers = (
+                init_centers.copy()
+                if init_centers is not None
+                else self._initial_centers(X, X_sq, rng)
+            )
             run = lloyd(X, centers, self.max_iter, tol, X_sq)
             if best is None or run[1] < best[1]:
                 best = run

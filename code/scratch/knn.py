@@ -23,10 +23,20 @@ import numbers
 
 import numpy as np
 
-from .validation import (BaseEstimator, ClassifierMixin, RegressorMixin,
-                         check_is_fitted, check_option, check_predict_input,
-                         check_magnitude, check_scalar, check_X_y,
-                         chunk_slices, encode_labels, record_feature_names)
+from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    check_is_fitted,
+    check_magnitude,
+    check_option,
+    check_predict_input,
+    check_scalar,
+    check_X_y,
+    chunk_slices,
+    encode_labels,
+    record_feature_names,
+)
 
 # Budget, in float64 elements, for one block of query-to-training
 # scores: 2**19 elements are 4 MB. Small blocks stay in the processor's
@@ -61,8 +71,9 @@ def smallest_k_indices(sq_distances, k):
     kth_value = sq_distances[rows, chosen].max(axis=1)  # (n_rows,)
     tied = kth_value == sq_distances[rows[:, 0], part[:, k]]
     if np.any(tied):
-        chosen[tied] = lowest_index_tie_break(sq_distances[tied],
-                                              kth_value[tied], k)
+        chosen[tied] = lowest_index_tie_break(
+            sq_distances[tied], kth_value[tied], k
+        )
     return chosen
 
 
@@ -136,7 +147,8 @@ def smallest_k_by_groups(scores, k, n_groups):
     candidates.sort(axis=1)  # training order, for the tie rule
     candidate_scores = np.take_along_axis(scores, candidates, 1)
     chosen = np.take_along_axis(
-        candidates, smallest_k_indices(candidate_scores, k), 1)
+        candidates, smallest_k_indices(candidate_scores, k), 1
+    )
     if not exact.all():
         chosen[~exact] = smallest_k_indices(scores[~exact], k)
     return chosen  # (n_rows, k)
@@ -200,8 +212,11 @@ def class_votes(neighbour_classes, neighbour_weights, n_classes):
     n_query = neighbour_classes.shape[0]
     # One bincount over "query * n_classes + class" fills the whole table.
     cells = np.arange(n_query)[:, None] * n_classes + neighbour_classes
-    votes = np.bincount(cells.ravel(), weights=neighbour_weights.ravel(),
-                        minlength=n_query * n_classes)
+    votes = np.bincount(
+        cells.ravel(),
+        weights=neighbour_weights.ravel(),
+        minlength=n_query * n_classes,
+    )
     return votes.reshape(n_query, n_classes)
 
 
@@ -216,13 +231,13 @@ class _KNeighborsBase(BaseEstimator):
     def _check_params(self, n_samples):
         """``n_neighbors`` larger than the number of training samples
         raises ValueError here, at fit, rather than at predict."""
-        check_scalar(self.n_neighbors, "n_neighbors", numbers.Integral,
-                     low=1)
+        check_scalar(self.n_neighbors, "n_neighbors", numbers.Integral, low=1)
         check_option(self.weights, "weights", {"uniform", "distance"})
         if self.n_neighbors > n_samples:
             raise ValueError(
                 f"n_neighbors={self.n_neighbors} is larger than the "
-                f"number of training samples, n_samples={n_samples}")
+                f"number of training samples, n_samples={n_samples}"
+            )
 
     def _fit(self, X, y):
         """Check hyper-parameters against the training set and store it."""
@@ -257,8 +272,11 @@ class _KNeighborsBase(BaseEstimator):
         """
         check_is_fitted(self, "X_fit_")
         exclude_self = X is None
-        X = (self.X_fit_ if exclude_self
-             else check_magnitude(check_predict_input(self, X)))
+        X = (
+            self.X_fit_
+            if exclude_self
+            else check_magnitude(check_predict_input(self, X))
+        )
         if n_neighbors is None:
             n_neighbors = self.n_neighbors
         check_scalar(n_neighbors, "n_neighbors", numbers.Integral, low=1)
@@ -267,10 +285,15 @@ class _KNeighborsBase(BaseEstimator):
             raise ValueError(
                 f"n_neighbors={n_neighbors} is larger than the "
                 f"{available} training samples available"
-                + (" (a point is not its own neighbour when X is None)"
-                   if exclude_self else ""))
-        distances, indices = k_nearest(X, self.X_fit_, self.fit_sq_norms_,
-                                       n_neighbors, exclude_self)
+                + (
+                    " (a point is not its own neighbour when X is None)"
+                    if exclude_self
+                    else ""
+                )
+            )
+        distances, indices = k_nearest(
+            X, self.X_fit_, self.fit_sq_norms_, n_neighbors, exclude_self
+        )
         return (distances, indices) if return_distance else indices
 
     def _neighbour_weights(self, X):
@@ -322,8 +345,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
         of ``classes_``."""
         check_is_fitted(self, "classes_")
         indices, weights = self._neighbour_weights(X)
-        votes = class_votes(self.y_fit_[indices], weights,
-                            len(self.classes_))
+        votes = class_votes(self.y_fit_[indices], weights, len(self.classes_))
         return votes / votes.sum(axis=1, keepdims=True)
 
     def predict(self, X):

@@ -15,10 +15,19 @@ import numbers
 import numpy as np
 
 from .numerics import log_sum_exp
-from .validation import (BaseEstimator, ClassifierMixin, TransformerMixin,
-                         check_magnitude, check_option, check_predict_input,
-                         check_priors, check_scalar, check_X_y,
-                         encode_labels, record_feature_names)
+from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    TransformerMixin,
+    check_magnitude,
+    check_option,
+    check_predict_input,
+    check_priors,
+    check_scalar,
+    check_X_y,
+    encode_labels,
+    record_feature_names,
+)
 
 
 def class_means(X, y_index, n_classes):
@@ -59,13 +68,15 @@ def within_class_whitening(X, y_index, means, tol):
     if rank == 0:
         raise ValueError(
             "the within-class covariance is zero: every feature is constant "
-            "within every class, so there is no noise model to fit")
+            "within every class, so there is no noise model to fit"
+        )
     # (n_features, rank): undo the column scaling, then whiten.
     return (Vt[:rank] / scale).T / singular_values[:rank]
 
 
-def between_class_directions(means, overall_mean, priors, n_samples,
-                             whitening, tol):
+def between_class_directions(
+    means, overall_mean, priors, n_samples, whitening, tol
+):
     """Directions that maximise Fisher's criterion, and their share of
     the between-class scatter: eq-lda-between-svd.
 
@@ -82,7 +93,7 @@ def between_class_directions(means, overall_mean, priors, n_samples,
     _, singular_values, Vt = np.linalg.svd(M, full_matrices=False)
     rank = int(np.sum(singular_values > tol * singular_values[0]))
     # (n_features, rank): whiten, then rotate onto the directions.
-    return whitening @ Vt[:rank].T, singular_values ** 2
+    return whitening @ Vt[:rank].T, singular_values**2
 
 
 def discriminant_parameters(means, overall_mean, priors, scalings):
@@ -97,8 +108,11 @@ def discriminant_parameters(means, overall_mean, priors, scalings):
     """
     projected_means = (means - overall_mean) @ scalings  # (K, rank)
     coef = projected_means @ scalings.T  # (K, n_features)
-    intercept = (-0.5 * np.sum(projected_means ** 2, axis=1)
-                 + np.log(priors) - coef @ overall_mean)
+    intercept = (
+        -0.5 * np.sum(projected_means**2, axis=1)
+        + np.log(priors)
+        - coef @ overall_mean
+    )
     return coef, intercept
 
 
@@ -108,8 +122,9 @@ def log_softmax(scores):
     return scores - log_sum_exp(scores)[:, None]  # (n_samples, n_classes)
 
 
-class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin,
-                                 BaseEstimator):
+class LinearDiscriminantAnalysis(
+    ClassifierMixin, TransformerMixin, BaseEstimator
+):
     """Linear discriminant analysis, as a classifier and a projection.
 
     Parameters
@@ -144,8 +159,9 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin,
     n_features_in_ : int
     """
 
-    def __init__(self, *, solver="svd", n_components=None, priors=None,
-                 tol=1e-4):
+    def __init__(
+        self, *, solver="svd", n_components=None, priors=None, tol=1e-4
+    ):
         self.solver = solver
         self.n_components = n_components
         self.priors = priors
@@ -159,13 +175,15 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin,
         max_components = min(n_classes - 1, n_features)
         if self.n_components is None:
             return max_components
-        check_scalar(self.n_components, "n_components", numbers.Integral,
-                     low=1)
+        check_scalar(
+            self.n_components, "n_components", numbers.Integral, low=1
+        )
         if self.n_components > max_components:
             raise ValueError(
                 f"n_components={self.n_components} is larger than "
                 f"min(n_classes - 1, n_features) = {max_components}: LDA "
-                "has at most K - 1 discriminant directions")
+                "has at most K - 1 discriminant directions"
+            )
         return self.n_components
 
     def fit(self, X, y):
@@ -185,7 +203,8 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin,
         if n_samples <= n_classes:
             raise ValueError(
                 f"LDA needs more samples ({n_samples}) than classes "
-                f"({n_classes}) to estimate a covariance")
+                f"({n_classes}) to estimate a covariance"
+            )
         counts, means = class_means(X, y_index, n_classes)
         if self.priors is None:
             priors = counts / n_samples
@@ -194,9 +213,11 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin,
         overall_mean = priors @ means  # (n_features,)
         whitening = within_class_whitening(X, y_index, means, self.tol)
         scalings, eigenvalues = between_class_directions(
-            means, overall_mean, priors, n_samples, whitening, self.tol)
+            means, overall_mean, priors, n_samples, whitening, self.tol
+        )
         coef, intercept = discriminant_parameters(
-            means, overall_mean, priors, scalings)
+            means, overall_mean, priors, scalings
+        )
         if n_classes == 2:  # one log-odds function: class 1 against 0
             coef = coef[1:] - coef[:1]
             intercept = intercept[1:] - intercept[:1]
@@ -248,4 +269,4 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin,
         eq-lda-projection. Shape (n_samples, n_components)."""
         X = check_predict_input(self, X)
         projected = (X - self.xbar_) @ self.scalings_
-        return projected[:, :self._n_components]
+        return projected[:, : self._n_components]

@@ -13,11 +13,18 @@ import warnings
 
 import numpy as np
 
-from .validation import (BaseEstimator, ConvergenceWarning,
-                         RegressorMixin, check_bool, check_magnitude,
-                         check_option,
-                         check_predict_input, check_scalar, check_X_y,
-                         record_feature_names)
+from .validation import (
+    BaseEstimator,
+    ConvergenceWarning,
+    RegressorMixin,
+    check_bool,
+    check_magnitude,
+    check_option,
+    check_predict_input,
+    check_scalar,
+    check_X_y,
+    record_feature_names,
+)
 
 
 def center_data(X, y, fit_intercept):
@@ -60,7 +67,7 @@ def solve_ridge_normal_equations(X, y, alpha):
     safe unless alpha is tiny next to s_max^2. It costs half of an SVD.
     """
     gram = X.T @ X  # (n_features, n_features)
-    gram.flat[::gram.shape[0] + 1] += alpha
+    gram.flat[:: gram.shape[0] + 1] += alpha
     return np.linalg.solve(gram, X.T @ y)
 
 
@@ -77,8 +84,10 @@ def largest_hessian_eigenvalue(X, alpha, n_iter=100, seed=0):
         if norm == 0.0:
             return alpha / n_samples
         vector = product / norm
-        previous, eigenvalue = eigenvalue, vector @ (
-            X.T @ (X @ vector) + alpha * vector) / n_samples
+        previous, eigenvalue = (
+            eigenvalue,
+            vector @ (X.T @ (X @ vector) + alpha * vector) / n_samples,
+        )
         if abs(eigenvalue - previous) <= 1e-6 * eigenvalue:
             break
     return eigenvalue
@@ -107,13 +116,16 @@ def gradient_descent(X, y, alpha, learning_rate, max_iter, tol):
                 f"gradient descent diverged at step {step}: "
                 f"learning_rate={learning_rate!r} is above the stability "
                 "limit 2 / lambda_max (eq-gd-step-condition); lower it or "
-                "leave it None")
+                "leave it None"
+            )
         if norm <= threshold:
             return coef, step
     warnings.warn(
         f"gradient descent did not converge in {max_iter} steps; raise "
-        "max_iter or standardise the features", ConvergenceWarning,
-        stacklevel=3)
+        "max_iter or standardise the features",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
     return coef, max_iter
 
 
@@ -153,8 +165,16 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         (and, for ridge, augmented) design matrix ('lstsq' only).
     """
 
-    def __init__(self, *, alpha=0.0, fit_intercept=True, solver="auto",
-                 learning_rate=None, max_iter=10000, tol=1e-10):
+    def __init__(
+        self,
+        *,
+        alpha=0.0,
+        fit_intercept=True,
+        solver="auto",
+        learning_rate=None,
+        max_iter=10000,
+        tol=1e-10,
+    ):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
@@ -164,15 +184,22 @@ class LinearRegression(RegressorMixin, BaseEstimator):
 
     def _check_params(self):
         check_scalar(self.alpha, "alpha", low=0.0)
-        check_option(self.solver, "solver",
-                     {"auto", "lstsq", "cholesky", "gd"})
+        check_option(
+            self.solver, "solver", {"auto", "lstsq", "cholesky", "gd"}
+        )
         if self.solver == "cholesky" and self.alpha == 0:
-            raise ValueError("solver='cholesky' needs alpha > 0: without "
-                             "a penalty X^T X may be singular; use 'lstsq'")
+            raise ValueError(
+                "solver='cholesky' needs alpha > 0: without "
+                "a penalty X^T X may be singular; use 'lstsq'"
+            )
         check_bool(self.fit_intercept, "fit_intercept")
         if self.learning_rate is not None:
-            check_scalar(self.learning_rate, "learning_rate", low=0.0,
-                         low_inclusive=False)
+            check_scalar(
+                self.learning_rate,
+                "learning_rate",
+                low=0.0,
+                low_inclusive=False,
+            )
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
 
@@ -184,17 +211,20 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         check_magnitude(X)  # X^T X and the residuals square the data
         check_magnitude(y[:, None], "y")
         X_centred, y_centred, X_mean, y_mean = center_data(
-            X, y, self.fit_intercept)
+            X, y, self.fit_intercept
+        )
         solver = self.solver
         if solver == "auto":
             solver = "lstsq" if self.alpha == 0 else "cholesky"
         self.n_iter_ = None
         if solver == "lstsq":
             self.coef_, self.rank_, self.singular_values_ = (
-                solve_least_squares(X_centred, y_centred, self.alpha))
+                solve_least_squares(X_centred, y_centred, self.alpha)
+            )
         elif solver == "cholesky":
             self.coef_ = solve_ridge_normal_equations(
-                X_centred, y_centred, self.alpha)
+                X_centred, y_centred, self.alpha
+            )
         elif not np.any(X_centred) and self.alpha == 0:
             # Every column constant: the loss does not depend on w (its
             # Hessian is zero), and w = 0 is the minimum-norm minimiser,
@@ -204,10 +234,16 @@ class LinearRegression(RegressorMixin, BaseEstimator):
             learning_rate = self.learning_rate
             if learning_rate is None:
                 learning_rate = 1.0 / largest_hessian_eigenvalue(
-                    X_centred, self.alpha)
+                    X_centred, self.alpha
+                )
             self.coef_, self.n_iter_ = gradient_descent(
-                X_centred, y_centred, self.alpha, learning_rate,
-                self.max_iter, self.tol)
+                X_centred,
+                y_centred,
+                self.alpha,
+                learning_rate,
+                self.max_iter,
+                self.tol,
+            )
         # eq-intercept: the fitted plane passes through the means.
         self.intercept_ = float(y_mean - X_mean @ self.coef_)
         self.n_features_in_ = X.shape[1]

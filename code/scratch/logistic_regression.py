@@ -22,11 +22,19 @@ import numpy as np
 # shared with every other model through numerics; they stay importable from
 # here under the same names.
 from .numerics import log_sum_exp, sigmoid, softmax  # noqa: F401
-from .validation import (BaseEstimator, ClassifierMixin,
-                         ConvergenceWarning, check_bool, check_magnitude,
-                         check_option,
-                         check_predict_input, check_scalar, check_X_y,
-                         encode_labels, record_feature_names)
+from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    ConvergenceWarning,
+    check_bool,
+    check_magnitude,
+    check_option,
+    check_predict_input,
+    check_scalar,
+    check_X_y,
+    encode_labels,
+    record_feature_names,
+)
 
 
 def design_matrix(X, fit_intercept):
@@ -55,7 +63,7 @@ def binary_loss(theta, X1, y, l2):
     """
     z = X1 @ theta  # (n_samples,)
     data_term = np.sum(np.logaddexp(0.0, z) - y * z)
-    return (data_term + 0.5 * np.sum(l2 * theta ** 2)) / X1.shape[0]
+    return (data_term + 0.5 * np.sum(l2 * theta**2)) / X1.shape[0]
 
 
 def binary_gradient_hessian(theta, X1, y, l2):
@@ -81,7 +89,7 @@ def multinomial_loss(theta, X1, Y, l2):
     coef = theta.reshape(n_classes, -1)  # (n_classes, n_params)
     Z = X1 @ coef.T  # (n_samples, n_classes)
     data_term = np.sum(log_sum_exp(Z)) - np.sum(Y * Z)
-    return (data_term + 0.5 * np.sum(l2 * coef ** 2)) / X1.shape[0]
+    return (data_term + 0.5 * np.sum(l2 * coef**2)) / X1.shape[0]
 
 
 def multinomial_gradient_hessian(theta, X1, Y, l2):
@@ -215,8 +223,16 @@ def newton_direction(gradient, hessian, null_direction=None):
     return step
 
 
-def backtracking_line_search(loss, theta, value, gradient, step,
-                             shrink=0.5, sufficient=1e-4, max_halvings=60):
+def backtracking_line_search(
+    loss,
+    theta,
+    value,
+    gradient,
+    step,
+    shrink=0.5,
+    sufficient=1e-4,
+    max_halvings=60,
+):
     """Largest eta in {1, 1/2, 1/4, ...} with the Armijo decrease
     L(theta + eta s) <= L(theta) + c eta g.s (eq-logreg-armijo).
 
@@ -230,15 +246,15 @@ def backtracking_line_search(loss, theta, value, gradient, step,
     for _ in range(max_halvings):
         candidate = theta + step_size * step
         candidate_value = loss(candidate)
-        if candidate_value <= (value + sufficient * step_size * slope
-                               + slack):
+        if candidate_value <= (value + sufficient * step_size * slope + slack):
             return candidate, candidate_value
         step_size *= shrink
     return theta, value
 
 
-def newton_minimise(loss, derivatives, theta, max_iter, tol,
-                    solve=newton_direction):
+def newton_minimise(
+    loss, derivatives, theta, max_iter, tol, solve=newton_direction
+):
     """Damped Newton's method (alg-logreg-newton).
 
     ``derivatives(theta)`` returns the gradient and the curvature (the
@@ -256,7 +272,8 @@ def newton_minimise(loss, derivatives, theta, max_iter, tol,
             break
         step = solve(gradient, curvature)
         new_theta, value = backtracking_line_search(
-            loss, theta, value, gradient, step)
+            loss, theta, value, gradient, step
+        )
         if np.array_equal(new_theta, theta):  # no decrease is resolvable
             return theta, n_iter, False
         theta = new_theta
@@ -300,8 +317,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, *, C=1.0, fit_intercept=True, max_iter=100, tol=1e-8,
-                 solver="newton-cholesky"):
+    def __init__(
+        self,
+        *,
+        C=1.0,
+        fit_intercept=True,
+        max_iter=100,
+        tol=1e-8,
+        solver="newton-cholesky",
+    ):
         self.C = C
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
@@ -331,13 +355,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if n_classes == 2:
             target = y_index.astype(np.float64)  # (n_samples,) of 0/1
             loss, full_hessian, hessian_product = (
-                binary_loss, binary_gradient_hessian,
-                binary_gradient_hessian_product)
+                binary_loss,
+                binary_gradient_hessian,
+                binary_gradient_hessian_product,
+            )
         else:
             target = np.eye(n_classes)[y_index]  # (n_samples, n_classes)
             loss, full_hessian, hessian_product = (
-                multinomial_loss, multinomial_gradient_hessian,
-                multinomial_gradient_hessian_product)
+                multinomial_loss,
+                multinomial_gradient_hessian,
+                multinomial_gradient_hessian_product,
+            )
         if self.solver == "newton-cg":
             derivatives, solve = hessian_product, conjugate_gradient_direction
         else:
@@ -352,14 +380,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         theta, n_iter, converged = newton_minimise(
             lambda theta: loss(theta, X1, target, l2),
             lambda theta: derivatives(theta, X1, target, l2),
-            np.zeros(n_scores * X1.shape[1]), self.max_iter, self.tol, solve)
+            np.zeros(n_scores * X1.shape[1]),
+            self.max_iter,
+            self.tol,
+            solve,
+        )
         coef = theta.reshape(n_scores, X1.shape[1])  # rows (w_k, b_k)
 
         if not converged:
             warnings.warn(
                 f"Newton's method stopped after {n_iter} steps with the "
                 "gradient above tol; raise max_iter or C, or standardise "
-                "the features", ConvergenceWarning, stacklevel=2)
+                "the features",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         if self.fit_intercept:
             self.coef_, self.intercept_ = coef[:, :-1], coef[:, -1]
         else:

@@ -34,6 +34,7 @@ from .validation import (
     check_array,
     check_bool,
     check_is_fitted,
+    check_magnitude,
     check_option,
     check_predict_input,
     check_random_state,
@@ -185,6 +186,7 @@ class _BaseMLP(BaseEstimator):
         """Build the network and train it on ``targets`` (what the loss
         takes) until scikit-learn's stopping rule fires or ``max_iter``
         epochs have run (alg-mlp-train)."""
+        check_magnitude(X)
         hidden_sizes = self._check_params()
         rng = check_random_state(self.random_state)
         n_samples, self.n_features_in_ = X.shape

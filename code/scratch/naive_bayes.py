@@ -13,9 +13,17 @@ import numbers
 import numpy as np
 
 from .numerics import log_sum_exp
-from .validation import (BaseEstimator, ClassifierMixin, check_magnitude,
-                         check_predict_input, check_priors, check_scalar,
-                         check_X_y, encode_labels, record_feature_names)
+from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    check_magnitude,
+    check_predict_input,
+    check_priors,
+    check_scalar,
+    check_X_y,
+    encode_labels,
+    record_feature_names,
+)
 
 
 def class_statistics(X, y_index, n_classes):
@@ -100,8 +108,9 @@ class GaussianNaiveBayes(ClassifierMixin, BaseEstimator):
         self.var_smoothing = var_smoothing
 
     def _check_params(self):
-        check_scalar(self.var_smoothing, "var_smoothing", numbers.Real,
-                     low=0.0)
+        check_scalar(
+            self.var_smoothing, "var_smoothing", numbers.Real, low=0.0
+        )
 
     def fit(self, X, y):
         """Estimate priors, means and variances from the training set.
@@ -124,7 +133,8 @@ class GaussianNaiveBayes(ClassifierMixin, BaseEstimator):
                 "a class has a feature with zero variance and "
                 f"var_smoothing={self.var_smoothing!r} adds nothing to it "
                 "(all features constant, or var_smoothing=0); the Gaussian "
-                "density is undefined")
+                "density is undefined"
+            )
         if self.priors is None:
             priors = counts / counts.sum()
         else:
@@ -142,8 +152,9 @@ class GaussianNaiveBayes(ClassifierMixin, BaseEstimator):
         """log pi_k + log p(x | y = k), shape (n_samples, n_classes):
         eq-nb-joint-log-likelihood."""
         X = check_magnitude(check_predict_input(self, X))
-        return joint_log_likelihood(X, np.log(self.class_prior_),
-                                    self.theta_, self.var_)
+        return joint_log_likelihood(
+            X, np.log(self.class_prior_), self.theta_, self.var_
+        )
 
     def predict_log_proba(self, X):
         """log P(y = k | x): eq-nb-log-posterior."""

@@ -19,14 +19,17 @@ import warnings
 import numpy as np
 
 from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
     ConvergenceWarning,
     check_bool,
-    check_is_fitted,
+    check_magnitude,
     check_predict_input,
     check_random_state,
     check_scalar,
     check_X_y,
     encode_labels,
+    record_feature_names,
 )
 
 # Rows scored at once when looking for the next mistake; the block grows
@@ -102,7 +105,7 @@ def training_mistakes(X1, Y, theta):
     return np.count_nonzero(Y * (X1 @ theta.T) <= 0.0, axis=0)
 
 
-class Perceptron:
+class Perceptron(ClassifierMixin, BaseEstimator):
     """Rosenblatt's perceptron, binary or one-versus-rest.
 
     Starts from zero weights and applies the update eta y x~ at every
@@ -179,7 +182,9 @@ class Perceptron:
         """Run Rosenblatt's rule (alg-perceptron) from zero weights;
         returns self."""
         self._check_params()
+        record_feature_names(self, X)
         X, y = check_X_y(X, y)
+        check_magnitude(X)
         rng = check_random_state(self.random_state)
         self.classes_, y_index = encode_labels(y, min_classes=2)
         X1 = augment(X, self.fit_intercept)  # (n, n_params)
@@ -246,9 +251,3 @@ class Perceptron:
         if len(self.classes_) == 2:
             return self.classes_[(scores > 0).astype(int)]
         return self.classes_[np.argmax(scores, axis=1)]
-
-    def score(self, X, y):
-        """Accuracy: the fraction of samples predicted correctly."""
-        check_is_fitted(self, "classes_")
-        X, y = check_X_y(X, y)
-        return float(np.mean(self.predict(X) == y))

@@ -10,12 +10,25 @@ import numbers
 
 import numpy as np
 
-from .decision_tree import (DecisionTreeClassifier, DecisionTreeRegressor,
-                            fit_tree)
-from .validation import (BaseEstimator, ClassifierMixin, RegressorMixin,
-                         check_bool, check_is_fitted, check_predict_input,
-                         check_random_state, check_scalar, check_X_y,
-                         encode_labels, r2_score, record_feature_names)
+from .decision_tree import (
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    fit_tree,
+)
+from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    check_bool,
+    check_is_fitted,
+    check_predict_input,
+    check_random_state,
+    check_scalar,
+    check_X_y,
+    encode_labels,
+    r2_score,
+    record_feature_names,
+)
 
 
 def bootstrap_counts(n_samples, rng):
@@ -30,10 +43,19 @@ class _BaseForest(BaseEstimator):
     hyper-parameters (scikit-learn's classifier defaults; the regressor
     changes two), their checks, growing the trees and averaging them."""
 
-    def __init__(self, *, n_estimators=100, criterion="gini",
-                 max_depth=None, min_samples_split=2, min_samples_leaf=1,
-                 max_features="sqrt", bootstrap=True, oob_score=False,
-                 random_state=None):
+    def __init__(
+        self,
+        *,
+        n_estimators=100,
+        criterion="gini",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        max_features="sqrt",
+        bootstrap=True,
+        oob_score=False,
+        random_state=None,
+    ):
         self.n_estimators = n_estimators
         self.criterion = criterion
         self.max_depth = max_depth
@@ -47,38 +69,50 @@ class _BaseForest(BaseEstimator):
     def _check_params(self):
         """Validate the forest's own settings; each tree checks its own
         when it is grown."""
-        check_scalar(self.n_estimators, "n_estimators", numbers.Integral,
-                     low=1)
+        check_scalar(
+            self.n_estimators, "n_estimators", numbers.Integral, low=1
+        )
         check_bool(self.bootstrap, "bootstrap")
         check_bool(self.oob_score, "oob_score")
         if self.oob_score and not self.bootstrap:
-            raise ValueError("oob_score=True needs bootstrap=True: "
-                             "without it no sample is out of bag")
+            raise ValueError(
+                "oob_score=True needs bootstrap=True: "
+                "without it no sample is out of bag"
+            )
 
     def _new_tree(self, seed):
         return self._tree_class(
-            criterion=self.criterion, max_depth=self.max_depth,
+            criterion=self.criterion,
+            max_depth=self.max_depth,
             min_samples_split=self.min_samples_split,
             min_samples_leaf=self.min_samples_leaf,
-            max_features=self.max_features, random_state=seed)
+            max_features=self.max_features,
+            random_state=seed,
+        )
 
     def _fit_trees(self, X, target, rng, classes=None):
         """Grow ``n_estimators`` trees, each on its own bootstrap sample
         passed as sample weights (eq-rf-bootstrap)."""
         n_samples = X.shape[0]
-        order = np.argsort(X.T, axis=1, kind="stable")   # (d, n), once
+        order = np.argsort(X.T, axis=1, kind="stable")  # (d, n), once
         seeds = rng.integers(0, 2**32, size=self.n_estimators)
         # (n_estimators, n_samples): how often tree b drew sample i.
-        self.bootstrap_counts_ = np.ones((self.n_estimators, n_samples),
-                                         dtype=np.int32)
+        self.bootstrap_counts_ = np.ones(
+            (self.n_estimators, n_samples), dtype=np.int32
+        )
         self.estimators_ = []
         for b, seed in enumerate(seeds):
             if self.bootstrap:
                 self.bootstrap_counts_[b] = bootstrap_counts(n_samples, rng)
-            tree = fit_tree(self._new_tree(int(seed)), X, target,
-                            self.bootstrap_counts_[b].astype(np.float64),
-                            np.random.default_rng(int(seed)), classes,
-                            order)
+            tree = fit_tree(
+                self._new_tree(int(seed)),
+                X,
+                target,
+                self.bootstrap_counts_[b].astype(np.float64),
+                np.random.default_rng(int(seed)),
+                classes,
+                order,
+            )
             self.estimators_.append(tree)
         self.n_features_in_ = X.shape[1]
 
@@ -111,8 +145,11 @@ class _BaseForest(BaseEstimator):
         """Mean of the trees' impurity importances (eq-rf-importance),
         over the trees with at least one split, renormalised."""
         check_is_fitted(self, "estimators_")
-        per_tree = [tree.feature_importances_ for tree in self.estimators_
-                    if tree.tree_.node_count > 1]
+        per_tree = [
+            tree.feature_importances_
+            for tree in self.estimators_
+            if tree.tree_.node_count > 1
+        ]
         if not per_tree:
             return np.zeros(self.n_features_in_)
         mean = np.mean(per_tree, axis=0)
@@ -166,8 +203,9 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
         if self.oob_score:
             proba, seen = self._oob_average(X)
             self.oob_decision_function_ = proba
-            self.oob_score_ = float(np.mean(
-                np.argmax(proba[seen], axis=1) == y_index[seen]))
+            self.oob_score_ = float(
+                np.mean(np.argmax(proba[seen], axis=1) == y_index[seen])
+            )
         return self
 
     def predict_proba(self, X):
@@ -176,7 +214,7 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
 
     def predict(self, X):
         """The class with the highest mean probability."""
-        proba = self.predict_proba(X)               # (n, n_classes)
+        proba = self.predict_proba(X)  # (n, n_classes)
         return self.classes_[np.argmax(proba, axis=1)]
 
 
@@ -192,16 +230,30 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
 
     _tree_class = DecisionTreeRegressor
 
-    def __init__(self, *, n_estimators=100, criterion="squared_error",
-                 max_depth=None, min_samples_split=2, min_samples_leaf=1,
-                 max_features=1.0, bootstrap=True, oob_score=False,
-                 random_state=None):
+    def __init__(
+        self,
+        *,
+        n_estimators=100,
+        criterion="squared_error",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        max_features=1.0,
+        bootstrap=True,
+        oob_score=False,
+        random_state=None,
+    ):
         super().__init__(
-            n_estimators=n_estimators, criterion=criterion,
-            max_depth=max_depth, min_samples_split=min_samples_split,
-            min_samples_leaf=min_samples_leaf, max_features=max_features,
-            bootstrap=bootstrap, oob_score=oob_score,
-            random_state=random_state)
+            n_estimators=n_estimators,
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            max_features=max_features,
+            bootstrap=bootstrap,
+            oob_score=oob_score,
+            random_state=random_state,
+        )
 
     def fit(self, X, y):
         """Grow the forest on ``X`` (n_samples, n_features) and real

@@ -38,6 +38,7 @@ from .validation import (
     RegressorMixin,
     check_array,
     check_is_fitted,
+    check_magnitude,
     check_random_state,
     check_scalar,
     encode_labels,
@@ -254,7 +255,7 @@ class _SequenceModel(BaseEstimator):
     def _check_X(self, X, fitting=False):
         """X as a (samples, time, features) float array with at least one
         time step and, unless ``fitting``, the features seen in fit."""
-        X = check_array(X, ndim=3)
+        X = check_magnitude(check_array(X, ndim=3))
         if X.shape[1] == 0:
             raise ValueError(
                 f"X has sequences of length zero (shape "

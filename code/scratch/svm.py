@@ -17,11 +17,20 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .validation import (BaseEstimator, ClassifierMixin,
-                         ConvergenceWarning, check_magnitude,
-                         check_option, check_predict_input, check_scalar,
-                         check_X_y, chunk_slices, encode_labels,
-                         record_feature_names, squared_distances)
+from .validation import (
+    BaseEstimator,
+    ClassifierMixin,
+    ConvergenceWarning,
+    check_magnitude,
+    check_option,
+    check_predict_input,
+    check_scalar,
+    check_X_y,
+    chunk_slices,
+    encode_labels,
+    record_feature_names,
+    squared_distances,
+)
 
 KERNELS = ("linear", "poly", "rbf")
 TAU = 1e-12  # curvature floor: duplicate points give kappa = 0
@@ -74,7 +83,7 @@ class KernelRowCache:
         if self.kernel == "poly":
             dots *= self.gamma
             dots += self.coef0
-            return dots ** self.degree
+            return dots**self.degree
         dots *= -2.0
         dots += self.sq_norms
         dots += self.sq_norms[i]
@@ -145,8 +154,7 @@ def smo(cache, k_diag, y, C, tol, max_iter):
     up, low = y > 0, y < 0  # I_up and I_low of eq-svm-sets at alpha = 0
     n_iter = 0
     while True:
-        i, j, K_i, g_max, g_min = select_working_set(g, up, low, k_diag,
-                                                     cache)
+        i, j, K_i, g_max, g_min = select_working_set(g, up, low, k_diag, cache)
         if g_max - g_min < tol:  # eq-svm-gap
             break
         if not np.isfinite(g_max - g_min):
@@ -154,16 +162,18 @@ def smo(cache, k_diag, y, C, tol, max_iter):
             raise ValueError(
                 "SMO reached non-finite values (kernel values overflow "
                 "float64); rescale the features, e.g. standardise them, "
-                "or lower gamma, coef0 or degree")
+                "or lower gamma, coef0 or degree"
+            )
         if n_iter == max_iter:
             warnings.warn(
                 f"SMO stopped after max_iter={max_iter} steps with KKT "
                 f"gap {g_max - g_min:.3g} > tol={tol}; increase max_iter",
-                ConvergenceWarning, stacklevel=3)
+                ConvergenceWarning,
+                stacklevel=3,
+            )
             break
         K_j = cache.row(j)  # (n,)
-        delta, hit_i, hit_j = step_length(i, j, alpha, y, g, k_diag,
-                                          K_i[j], C)
+        delta, hit_i, hit_j = step_length(i, j, alpha, y, g, k_diag, K_i[j], C)
         alpha[i] += y[i] * delta
         alpha[j] -= y[j] * delta
         # Put a multiplier that reached its bound exactly onto it, so
@@ -202,11 +212,13 @@ def fit_binary(X, y_sign, kernel_params, C, tol, max_iter, cache_size):
     if not np.all(np.isfinite(k_diag)):
         raise ValueError(
             "kernel values k(x, x) overflow float64; rescale the features "
-            "(standardise them, say) or lower gamma, coef0 or degree")
+            "(standardise them, say) or lower gamma, coef0 or degree"
+        )
     # Overflowing kernel values end SMO with a clear error of its own.
     with np.errstate(over="ignore", invalid="ignore"):
-        alpha, g, n_iter, g_max, g_min = smo(cache, k_diag, y_sign, C,
-                                             tol, max_iter)
+        alpha, g, n_iter, g_max, g_min = smo(
+            cache, k_diag, y_sign, C, tol, max_iter
+        )
     return y_sign * alpha, intercept(alpha, g, C, g_max, g_min), n_iter
 
 
@@ -291,9 +303,19 @@ class SVC(ClassifierMixin, BaseEstimator):
         Only for ``kernel='linear'``: w of eq-svm-w for each pair.
     """
 
-    def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale",
-                 coef0=0.0, tol=1e-3, cache_size=200, max_iter=-1,
-                 decision_function_shape="ovr"):
+    def __init__(
+        self,
+        *,
+        C=1.0,
+        kernel="rbf",
+        degree=3,
+        gamma="scale",
+        coef0=0.0,
+        tol=1e-3,
+        cache_size=200,
+        max_iter=-1,
+        decision_function_shape="ovr",
+    ):
         self.C = C
         self.kernel = kernel
         self.degree = degree
@@ -314,14 +336,17 @@ class SVC(ClassifierMixin, BaseEstimator):
             check_scalar(self.gamma, "gamma", low=0.0, low_inclusive=False)
         check_scalar(self.coef0, "coef0")
         check_scalar(self.tol, "tol", low=0.0, low_inclusive=False)
-        check_scalar(self.cache_size, "cache_size", low=0.0,
-                     low_inclusive=False)
+        check_scalar(
+            self.cache_size, "cache_size", low=0.0, low_inclusive=False
+        )
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=-1)
         if self.max_iter == 0:
-            raise ValueError("max_iter must be -1 (no limit) or >= 1, "
-                             "got 0")
-        check_option(self.decision_function_shape,
-                     "decision_function_shape", ("ovr", "ovo"))
+            raise ValueError("max_iter must be -1 (no limit) or >= 1, got 0")
+        check_option(
+            self.decision_function_shape,
+            "decision_function_shape",
+            ("ovr", "ovo"),
+        )
 
     def _resolve_gamma(self, X):
         if self.gamma == "scale":
@@ -357,17 +382,25 @@ class SVC(ClassifierMixin, BaseEstimator):
             rows = np.flatnonzero((y_index == a) | (y_index == b))
             y_sign = np.where(y_index[rows] == a, 1.0, -1.0)
             coef[p, rows], self.intercept_[p], self.n_iter_[p] = fit_binary(
-                X[rows], y_sign, kernel_params, float(self.C),
-                float(self.tol), self.max_iter, self.cache_size)
+                X[rows],
+                y_sign,
+                kernel_params,
+                float(self.C),
+                float(self.tol),
+                self.max_iter,
+                self.cache_size,
+            )
         # Support vectors grouped by class, as scikit-learn stores them.
         support = np.flatnonzero(np.any(coef != 0, axis=0))
         support = support[np.argsort(y_index[support], kind="stable")]
         self.support_ = support
         self.support_vectors_ = X[support]  # (n_SV, d)
-        self.n_support_ = np.bincount(y_index[support],
-                                      minlength=len(self.classes_))
-        self._sv_sq_norms = np.einsum("ij,ij->i", self.support_vectors_,
-                                      self.support_vectors_)
+        self.n_support_ = np.bincount(
+            y_index[support], minlength=len(self.classes_)
+        )
+        self._sv_sq_norms = np.einsum(
+            "ij,ij->i", self.support_vectors_, self.support_vectors_
+        )
         self.dual_coef_ = coef[:, support]  # (n_pairs, n_SV)
         return self
 
@@ -389,13 +422,18 @@ class SVC(ClassifierMixin, BaseEstimator):
         decision = np.empty((X.shape[0], self.intercept_.shape[0]))
         for rows in chunk_slices(X.shape[0], max(n_sv, 1)):
             with np.errstate(over="ignore", invalid="ignore"):
-                K = kernel_matrix(X[rows], self.support_vectors_, *params,
-                                  B_sq=self._sv_sq_norms)  # (rows, n_SV)
+                K = kernel_matrix(
+                    X[rows],
+                    self.support_vectors_,
+                    *params,
+                    B_sq=self._sv_sq_norms,
+                )  # (rows, n_SV)
                 decision[rows] = K @ self.dual_coef_.T + self.intercept_
         if not np.all(np.isfinite(decision)):
             raise ValueError(
                 "decision values overflow float64: X's values are too "
-                "large for the kernel; rescale X as the training data were")
+                "large for the kernel; rescale X as the training data were"
+            )
         if self.classes_.shape[0] == 2:
             return decision[:, 0]
         return decision  # (n, n_pairs)

@@ -45,10 +45,14 @@ class BaseEstimator:
             if parameter.kind == parameter.VAR_POSITIONAL:
                 raise RuntimeError(
                     f"{cls.__name__}.__init__ takes *args; hyper-parameters "
-                    "must be named so that get_params can find them")
-        return sorted(parameter.name for parameter in parameters
-                      if parameter.name != "self"
-                      and parameter.kind != parameter.VAR_KEYWORD)
+                    "must be named so that get_params can find them"
+                )
+        return sorted(
+            parameter.name
+            for parameter in parameters
+            if parameter.name != "self"
+            and parameter.kind != parameter.VAR_KEYWORD
+        )
 
     def get_params(self, deep=True):
         """The hyper-parameters as a dict; with ``deep``, also those of
@@ -57,8 +61,11 @@ class BaseEstimator:
         params = {}
         for name in self._get_param_names():
             value = getattr(self, name)
-            if (deep and hasattr(value, "get_params")
-                    and not isinstance(value, type)):
+            if (
+                deep
+                and hasattr(value, "get_params")
+                and not isinstance(value, type)
+            ):
                 for key, nested in value.get_params().items():
                     params[f"{name}__{key}"] = nested
             params[name] = value
@@ -75,7 +82,8 @@ class BaseEstimator:
                 raise ValueError(
                     f"Invalid parameter {name!r} for estimator "
                     f"{type(self).__name__}. Valid parameters are: "
-                    f"{self._get_param_names()!r}.")
+                    f"{self._get_param_names()!r}."
+                )
             if delimiter:
                 nested.setdefault(name, {})[sub_key] = value
             else:
@@ -87,20 +95,27 @@ class BaseEstimator:
 
     def __repr__(self):
         defaults = {
-            name: parameter.default for name, parameter in
-            inspect.signature(type(self).__init__).parameters.items()}
+            name: parameter.default
+            for name, parameter in inspect.signature(
+                type(self).__init__
+            ).parameters.items()
+        }
         changed = [
             f"{name}={value!r}"
             for name, value in self.get_params(deep=False).items()
-            if repr(value) != repr(defaults.get(name))]
+            if repr(value) != repr(defaults.get(name))
+        ]
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def __sklearn_tags__(self):
         module = sklearn_tags()
-        return module.Tags(estimator_type=None,
-                           target_tags=module.TargetTags(required=False),
-                           transformer_tags=None, regressor_tags=None,
-                           classifier_tags=None)
+        return module.Tags(
+            estimator_type=None,
+            target_tags=module.TargetTags(required=False),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=None,
+        )
 
 
 class ClassifierMixin:
@@ -186,33 +201,43 @@ def check_array(X, name="X", ndim=2, min_samples=1, dtype=np.float64):
     if hasattr(X, "toarray") and hasattr(X, "nnz"):
         raise TypeError(
             f"{name} is a sparse matrix; the models need dense arrays: "
-            f"pass {name}.toarray()")
+            f"pass {name}.toarray()"
+        )
     try:
         is_complex = np.asarray(X).dtype.kind == "c"
         array = None if is_complex else np.asarray(X, dtype=dtype)
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"{name} must hold numbers; converting it to {np.dtype(dtype)} "
-            f"failed: {error}") from None
+            f"failed: {error}"
+        ) from None
     if is_complex:
         raise ValueError(
-            f"Complex data not supported: {name} holds complex numbers")
+            f"Complex data not supported: {name} holds complex numbers"
+        )
     if array.ndim != ndim:
         raise ValueError(
             f"{name} must be a {ndim}-D array, got {array.ndim}-D with "
             f"shape {array.shape}"
-            + (". Reshape your data with X.reshape(-1, 1) if it has a "
-               "single feature" if ndim == 2 and array.ndim == 1 else ""))
+            + (
+                ". Reshape your data with X.reshape(-1, 1) if it has a "
+                "single feature"
+                if ndim == 2 and array.ndim == 1
+                else ""
+            )
+        )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinity")
     if array.shape[0] < min_samples:
         raise ValueError(
             f"{name} has {array.shape[0]} sample(s); at least {min_samples} "
-            "are needed")
+            "are needed"
+        )
     if ndim == 2 and array.shape[1] == 0:
         raise ValueError(
             f"{name} has no features: found array with 0 feature(s) "
-            f"(shape={array.shape}) while a minimum of 1 is required.")
+            f"(shape={array.shape}) while a minimum of 1 is required."
+        )
     return array
 
 
@@ -223,8 +248,9 @@ def check_X_y(X, y, min_samples=1, y_numeric=False):
     ``y_numeric`` asks for finite floats, as regression targets must be.
     """
     if y is None:
-        raise ValueError("this estimator requires y to be passed, but the "
-                         "target y is None")
+        raise ValueError(
+            "this estimator requires y to be passed, but the target y is None"
+        )
     X = check_array(X, min_samples=min_samples)
     if y_numeric:
         y = check_array(y, name="y", ndim=1)
@@ -232,12 +258,14 @@ def check_X_y(X, y, min_samples=1, y_numeric=False):
         y = np.asarray(y)
         if y.ndim != 1:
             raise ValueError(
-                f"y must be a 1-D array of labels, got shape {y.shape}")
+                f"y must be a 1-D array of labels, got shape {y.shape}"
+            )
         if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
             raise ValueError("y contains NaN or infinity")
     if X.shape[0] != y.shape[0]:
         raise ValueError(
-            f"X and y have different lengths: {X.shape[0]} and {y.shape[0]}")
+            f"X and y have different lengths: {X.shape[0]} and {y.shape[0]}"
+        )
     return X, y
 
 
@@ -256,14 +284,16 @@ def encode_labels(y, min_classes=2):
     if y.dtype.kind == "f" and np.any(y != np.floor(y)):
         raise ValueError(
             "Unknown label type: continuous; y holds non-integer floats, "
-            "a regression target rather than class labels")
+            "a regression target rather than class labels"
+        )
     if y.dtype == object:
         check_object_labels(y)
     classes, y_index = np.unique(y, return_inverse=True)
     if classes.shape[0] < min_classes:
         raise ValueError(
             f"y has {classes.shape[0]} class(es); at least {min_classes} "
-            "are needed")
+            "are needed"
+        )
     return classes, y_index
 
 
@@ -271,18 +301,21 @@ def check_object_labels(y):
     """Refuse labels of object dtype that cannot be sorted into classes:
     None, NaN, or values of types that do not compare (str and int)."""
     for value in y:
-        if value is None or (isinstance(value, numbers.Real)
-                             and value != value):
+        if value is None or (
+            isinstance(value, numbers.Real) and value != value
+        ):
             raise ValueError(
                 f"Unknown label type: y contains {value!r}; every sample "
-                "needs a class label")
+                "needs a class label"
+            )
     kinds = {type(value).__name__ for value in y}
     try:
         np.unique(y)
     except TypeError:
         raise ValueError(
             "Unknown label type: the labels in y mix types that cannot be "
-            f"ordered ({', '.join(sorted(kinds))}); use one type") from None
+            f"ordered ({', '.join(sorted(kinds))}); use one type"
+        ) from None
 
 
 def feature_names_of(X):
@@ -302,7 +335,8 @@ def feature_names_of(X):
     if not all(are_strings):
         raise TypeError(
             "the column names of X must all be strings, got a mix: "
-            f"{sorted({type(name).__name__ for name in names})}")
+            f"{sorted({type(name).__name__ for name in names})}"
+        )
     return names
 
 
@@ -327,13 +361,16 @@ def check_feature_names(estimator, X):
         return
     unexpected = [name for name in names if name not in set(fitted)]
     missing = [name for name in fitted if name not in set(names)]
-    detail = (f"unexpected: {unexpected}; missing: {missing}"
-              if unexpected or missing else
-              f"same names in another order: {list(names)} instead of "
-              f"{list(fitted)}")
+    detail = (
+        f"unexpected: {unexpected}; missing: {missing}"
+        if unexpected or missing
+        else f"same names in another order: {list(names)} instead of "
+        f"{list(fitted)}"
+    )
     raise ValueError(
         "The feature names should match those that were passed during "
-        f"fit ({detail})")
+        f"fit ({detail})"
+    )
 
 
 def check_is_fitted(estimator, attribute):
@@ -341,7 +378,8 @@ def check_is_fitted(estimator, attribute):
     if not hasattr(estimator, attribute):
         raise NotFittedError(
             f"this {type(estimator).__name__} is not fitted yet; call fit "
-            "first")
+            "first"
+        )
 
 
 def check_predict_input(estimator, X, attribute="n_features_in_"):
@@ -353,12 +391,20 @@ def check_predict_input(estimator, X, attribute="n_features_in_"):
         raise ValueError(
             f"X has {X.shape[1]} features, but "
             f"{type(estimator).__name__} is expecting "
-            f"{estimator.n_features_in_} features as input")
+            f"{estimator.n_features_in_} features as input"
+        )
     return X
 
 
-def check_scalar(value, name, kind=numbers.Real, low=None, high=None,
-                 low_inclusive=True, high_inclusive=True):
+def check_scalar(
+    value,
+    name,
+    kind=numbers.Real,
+    low=None,
+    high=None,
+    low_inclusive=True,
+    high_inclusive=True,
+):
     """Check a hyper-parameter's type and range; return it unchanged.
 
     ``kind`` is ``numbers.Integral`` or ``numbers.Real``; booleans are
@@ -369,15 +415,18 @@ def check_scalar(value, name, kind=numbers.Real, low=None, high=None,
         kind_name = "an integer" if kind is numbers.Integral else "a number"
         raise TypeError(
             f"{name} must be {kind_name}, got {value!r} "
-            f"({type(value).__name__})")
+            f"({type(value).__name__})"
+        )
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
-    if low is not None and (value < low or
-                            (value == low and not low_inclusive)):
+    if low is not None and (
+        value < low or (value == low and not low_inclusive)
+    ):
         bound = ">=" if low_inclusive else ">"
         raise ValueError(f"{name} must be {bound} {low}, got {value!r}")
-    if high is not None and (value > high or
-                             (value == high and not high_inclusive)):
+    if high is not None and (
+        value > high or (value == high and not high_inclusive)
+    ):
         bound = "<=" if high_inclusive else "<"
         raise ValueError(f"{name} must be {bound} {high}, got {value!r}")
     return value
@@ -395,7 +444,8 @@ def check_option(value, name, options):
     """Check that a string hyper-parameter is one of ``options``."""
     if value not in options:
         raise ValueError(
-            f"{name} must be one of {sorted(options)}, got {value!r}")
+            f"{name} must be one of {sorted(options)}, got {value!r}"
+        )
     return value
 
 
@@ -405,7 +455,8 @@ def check_n_clusters(n_clusters, n_samples):
     check_scalar(n_clusters, "n_clusters", numbers.Integral, low=1)
     if n_samples < n_clusters:
         raise ValueError(
-            f"n_samples={n_samples} should be >= n_clusters={n_clusters}")
+            f"n_samples={n_samples} should be >= n_clusters={n_clusters}"
+        )
 
 
 def check_priors(priors, n_classes):
@@ -416,7 +467,8 @@ def check_priors(priors, n_classes):
     if priors.shape != (n_classes,):
         raise ValueError(
             f"priors must have one entry per class ({n_classes}), got "
-            f"shape {priors.shape}")
+            f"shape {priors.shape}"
+        )
     if not np.all(np.isfinite(priors)) or np.any(priors <= 0):
         raise ValueError("priors must be positive and finite")
     if not np.isclose(priors.sum(), 1.0):
@@ -435,7 +487,8 @@ def check_init_centers(init, n_clusters, n_features):
     if centers.shape != (n_clusters, n_features):
         raise ValueError(
             f"init has shape {centers.shape}; expected "
-            f"(n_clusters, n_features) = {(n_clusters, n_features)}")
+            f"(n_clusters, n_features) = {(n_clusters, n_features)}"
+        )
     return centers
 
 
@@ -444,14 +497,17 @@ def check_random_state(random_state):
     Generator, once per ``fit``, so that a seed fixes the whole model."""
     if random_state is None or isinstance(random_state, numbers.Integral):
         if isinstance(random_state, bool):
-            raise TypeError("random_state must be None, an int or a "
-                            "numpy.random.Generator, got a bool")
+            raise TypeError(
+                "random_state must be None, an int or a "
+                "numpy.random.Generator, got a bool"
+            )
         return np.random.default_rng(random_state)
     if isinstance(random_state, np.random.Generator):
         return random_state
     raise TypeError(
         "random_state must be None, an int or a numpy.random.Generator, "
-        f"got {type(random_state).__name__}")
+        f"got {type(random_state).__name__}"
+    )
 
 
 def squared_distances(X, centers, X_sq=None, centers_sq=None):
@@ -487,7 +543,8 @@ def check_magnitude(X, name="X"):
         raise ValueError(
             f"{name} has values up to {largest:.3g} in magnitude: sums of "
             "their squares (distances, variances, X^T X) overflow float64; "
-            "rescale the features (standardise them, say)")
+            "rescale the features (standardise them, say)"
+        )
     return X
 
 
@@ -507,8 +564,9 @@ def r2_score(y, y_pred):
     y = np.asarray(y, dtype=np.float64)
     if y.shape != y_pred.shape:
         check_target_shape(y, y_pred)
-        raise ValueError(f"y has shape {y.shape}, the predictions "
-                         f"{y_pred.shape}")
+        raise ValueError(
+            f"y has shape {y.shape}, the predictions {y_pred.shape}"
+        )
     total_sum = np.sum((y - y.mean()) ** 2)
     if total_sum == 0.0:
         raise ValueError("R^2 is undefined when y is constant")
@@ -522,12 +580,17 @@ def check_target_shape(y, y_pred):
     if y.ndim != 1:
         raise ValueError(
             f"y must be a 1-D array, got shape {y.shape}"
-            + (" (flatten a column vector with y.ravel())"
-               if y.ndim == 2 and y.shape[1] == 1 else ""))
+            + (
+                " (flatten a column vector with y.ravel())"
+                if y.ndim == 2 and y.shape[1] == 1
+                else ""
+            )
+        )
     if y.shape[0] != y_pred.shape[0]:
         raise ValueError(
             f"y and the predictions have different lengths: {y.shape[0]} "
-            f"and {y_pred.shape[0]} (one per row of X)")
+            f"and {y_pred.shape[0]} (one per row of X)"
+        )
 
 
 def accuracy_score(y, y_pred):
