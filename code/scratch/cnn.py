@@ -11,7 +11,6 @@ those of the convolutional-network chapter.
 """
 
 import numbers
-import warnings
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -23,14 +22,12 @@ from .nn import (
     Sequential,
     SoftmaxCrossEntropy,
     he_normal,
-    make_optimizer,
-    train_epoch,
+    train_estimator,
 )
 from .numerics import softmax
 from .validation import (
     BaseEstimator,
     ClassifierMixin,
-    ConvergenceWarning,
     check_array,
     check_bool,
     check_is_fitted,
@@ -38,6 +35,7 @@ from .validation import (
     check_option,
     check_random_state,
     check_scalar,
+    check_X_y,
     encode_labels,
 )
 
@@ -549,17 +547,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         falling by ``tol`` or ``max_iter`` epochs have run."""
         self._check_params()
         # Products of weights and pixels would overflow to inf and NaN.
-        X = check_magnitude(check_array(X, ndim=4))
-        y = np.asarray(y)
-        if y.ndim != 1:
-            raise ValueError(
-                f"y must be a 1-D array of labels, got shape {y.shape}"
-            )
-        if X.shape[0] != y.shape[0]:
-            raise ValueError(
-                f"X and y have different lengths: "
-                f"{X.shape[0]} and {y.shape[0]}"
-            )
+        X, y = check_X_y(X, y, ndim=4)
+        X = check_magnitude(X)
         self.classes_, targets = encode_labels(y)
         rng = check_random_state(self.random_state)
         self.input_shape_ = X.shape[1:]
@@ -574,39 +563,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             len(self.classes_),
             rng,
         )
-        optimizer = make_optimizer(self.solver, self.learning_rate_init)
-        loss = SoftmaxCrossEntropy()
-        batch_size = min(self.batch_size, X.shape[0])
-        self.loss_curve_ = []
-        best_loss, epochs_without_gain = np.inf, 0
-        for _ in range(self.max_iter):
-            epoch_loss = train_epoch(
-                self.network_,
-                loss,
-                optimizer,
-                X,
-                targets,
-                batch_size,
-                rng,
-                self.alpha,
-            )
-            self.loss_curve_.append(epoch_loss)
-            # scikit-learn's rule: count epochs that fail to beat the best
-            # loss by tol, and stop when there are too many in a row.
-            if epoch_loss > best_loss - self.tol:
-                epochs_without_gain += 1
-            else:
-                epochs_without_gain = 0
-            best_loss = min(best_loss, epoch_loss)
-            if epochs_without_gain > self.n_iter_no_change:
-                break
-        else:
-            warnings.warn(
-                f"CNNClassifier stopped at max_iter={self.max_iter} epochs "
-                "before the training loss settled; raise max_iter",
-                ConvergenceWarning,
-            )
-        self.n_iter_ = len(self.loss_curve_)
+        train_estimator(
+            self, self.network_, SoftmaxCrossEntropy(), X, targets, rng
+        )
         return self
 
     def _check_X(self, X):

@@ -17,11 +17,17 @@ multi-layer-perceptron chapter.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
 from .numerics import log_sum_exp, sigmoid
-from .validation import check_option, check_random_state, check_scalar
+from .validation import (
+    ConvergenceWarning,
+    check_option,
+    check_random_state,
+    check_scalar,
+)
 
 # Initialisation ---------------------------------------------------------
 
@@ -408,6 +414,79 @@ def train_epoch(
         optimizer.step(network.parameters())
         total += batch_loss * batch.shape[0]
     return total / X.shape[0]
+
+
+def train_until_stalled(
+    network,
+    loss,
+    optimizer,
+    X,
+    targets,
+    *,
+    batch_size,
+    max_iter,
+    tol,
+    n_iter_no_change,
+    rng,
+    alpha=0.0,
+    max_grad_norm=None,
+):
+    """Run ``train_epoch`` until scikit-learn's stopping rule fires: the
+    epoch loss has failed to beat the best loss so far by ``tol`` for more
+    than ``n_iter_no_change`` epochs in a row (alg-mlp-train). Returns the
+    loss of every epoch and whether the rule fired before ``max_iter``
+    epochs; the caller warns when it did not."""
+    loss_curve, best_loss, stalled = [], np.inf, 0
+    for _ in range(max_iter):
+        epoch_loss = train_epoch(
+            network,
+            loss,
+            optimizer,
+            X,
+            targets,
+            batch_size,
+            rng,
+            alpha=alpha,
+            max_grad_norm=max_grad_norm,
+        )
+        loss_curve.append(epoch_loss)
+        stalled = stalled + 1 if epoch_loss > best_loss - tol else 0
+        best_loss = min(best_loss, epoch_loss)
+        if stalled > n_iter_no_change:
+            return loss_curve, True
+    return loss_curve, False
+
+
+def train_estimator(estimator, network, loss, X, targets, rng, **options):
+    """Train ``network`` with the hyper-parameters of ``estimator``, which
+    carries scikit-learn's names (solver, learning_rate_init, batch_size,
+    max_iter, tol, n_iter_no_change, alpha), by ``train_until_stalled``;
+    ``options`` may add max_grad_norm. Sets ``loss_curve_`` and ``n_iter_``
+    on the estimator, and warns if ``max_iter`` epochs ran out first."""
+    optimizer = make_optimizer(estimator.solver, estimator.learning_rate_init)
+    estimator.loss_curve_, converged = train_until_stalled(
+        network,
+        loss,
+        optimizer,
+        X,
+        targets,
+        batch_size=min(estimator.batch_size, X.shape[0]),
+        max_iter=estimator.max_iter,
+        tol=estimator.tol,
+        n_iter_no_change=estimator.n_iter_no_change,
+        rng=rng,
+        alpha=estimator.alpha,
+        **options,
+    )
+    estimator.n_iter_ = len(estimator.loss_curve_)
+    if not converged:
+        warnings.warn(
+            f"{type(estimator).__name__} stopped at "
+            f"max_iter={estimator.max_iter} epochs before the training "
+            "loss stopped improving; raise max_iter",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
 
 
 # Gradient checking ------------------------------------------------------

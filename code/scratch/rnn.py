@@ -16,7 +16,6 @@ The models reach their recurrent layer only through the class attribute
 """
 
 import numbers
-import warnings
 
 import numpy as np
 
@@ -28,19 +27,19 @@ from .nn import (
     SquaredError,
     clip_gradients,
     make_optimizer,
-    train_epoch,
+    train_estimator,
 )
 from .numerics import softmax
 from .validation import (
     BaseEstimator,
     ClassifierMixin,
-    ConvergenceWarning,
     RegressorMixin,
     check_array,
     check_is_fitted,
     check_magnitude,
     check_random_state,
     check_scalar,
+    check_X_y,
     encode_labels,
     r2_score,
 )
@@ -287,33 +286,15 @@ class _SequenceModel(BaseEstimator):
                 Dense(self.hidden_size, n_outputs, random_state=rng),
             ]
         )
-        optimizer = make_optimizer(self.solver, self.learning_rate_init)
-        self.loss_curve_ = []
-        best_loss, stalled = np.inf, 0
-        for _ in range(self.max_iter):
-            epoch_loss = train_epoch(
-                self.network_,
-                loss,
-                optimizer,
-                X,
-                targets,
-                self.batch_size,
-                rng,
-                alpha=self.alpha,
-                max_grad_norm=self.max_grad_norm,
-            )
-            self.loss_curve_.append(epoch_loss)
-            stalled = stalled + 1 if epoch_loss > best_loss - self.tol else 0
-            best_loss = min(best_loss, epoch_loss)
-            if stalled > self.n_iter_no_change:
-                break
-        else:
-            warnings.warn(
-                f"{type(self).__name__} stopped at max_iter={self.max_iter} "
-                "before the training loss stopped improving",
-                ConvergenceWarning,
-            )
-        self.n_iter_ = len(self.loss_curve_)
+        train_estimator(
+            self,
+            self.network_,
+            loss,
+            X,
+            targets,
+            rng,
+            max_grad_norm=self.max_grad_norm,
+        )
         return self
 
     def _output(self, X):
@@ -411,17 +392,8 @@ class RNNClassifier(ClassifierMixin, _SequenceModel):
         """Fit to sequences X (samples, time, features) and labels y
         (samples,) of any kind."""
         self._check_params()
+        X, y = check_X_y(X, y, ndim=3)
         X = self._check_X(X, fitting=True)
-        y = np.asarray(y)
-        if y.ndim != 1:
-            raise ValueError(
-                f"y must be a 1-D array of labels, got shape {y.shape}"
-            )
-        if X.shape[0] != y.shape[0]:
-            raise ValueError(
-                f"X and y have different lengths: "
-                f"{X.shape[0]} and {y.shape[0]}"
-            )
         self.classes_, y_index = encode_labels(y)
         return self._fit_network(
             X, y_index, self.classes_.shape[0], SoftmaxCrossEntropy()

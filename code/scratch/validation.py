@@ -241,8 +241,9 @@ def check_array(X, name="X", ndim=2, min_samples=1, dtype=np.float64):
     return array
 
 
-def check_X_y(X, y, min_samples=1, y_numeric=False):
-    """Check a training set: 2-D finite ``X`` and 1-D ``y`` of equal length.
+def check_X_y(X, y, min_samples=1, y_numeric=False, ndim=2):
+    """Check a training set: finite ``X`` with ``ndim`` dimensions (a
+    table; images and sequences have more) and 1-D ``y`` of equal length.
 
     ``y`` stays in its own dtype (labels may be strings) unless
     ``y_numeric`` asks for finite floats, as regression targets must be.
@@ -251,7 +252,7 @@ def check_X_y(X, y, min_samples=1, y_numeric=False):
         raise ValueError(
             "this estimator requires y to be passed, but the target y is None"
         )
-    X = check_array(X, min_samples=min_samples)
+    X = check_array(X, ndim=ndim, min_samples=min_samples)
     if y_numeric:
         y = check_array(y, name="y", ndim=1)
     else:
