@@ -6,6 +6,7 @@ import pytest
 from sklearn.datasets import (
     load_breast_cancer,
     make_classification,
+    make_friedman1,
     make_regression,
 )
 from sklearn.tree import DecisionTreeClassifier as SklearnClassifier
@@ -564,3 +565,157 @@ def test_regression_targets_whose_squares_overflow_are_a_clear_error():
     X = np.arange(10.0).reshape(-1, 1)
     with pytest.raises(ValueError, match="overflow"):
         DecisionTreeRegressor().fit(X, np.arange(10) * 1e306)
+
+
+# --- minimal cost-complexity pruning ---------------------------------------
+
+
+def pruning_cases():
+    """(name, ours, sklearn's, X, y): a classification set with both
+    criteria and a regression set without tied feature values (so that
+    the grown trees are the same tree)."""
+    X_c, y_c = load_breast_cancer(return_X_y=True)
+    X_r, y_r = make_friedman1(n_samples=400, noise=1.0, random_state=0)
+    return [
+        ("gini", DecisionTreeClassifier, SklearnClassifier, X_c, y_c),
+        ("entropy", DecisionTreeClassifier, SklearnClassifier, X_c, y_c),
+        ("squared_error", DecisionTreeRegressor, SklearnRegressor, X_r, y_r),
+    ]
+
+
+PRUNING_CASES = pruning_cases()
+PRUNING_IDS = [case[0] for case in PRUNING_CASES]
+
+
+def assert_same_structure(ours, theirs, node=0, their_node=0):
+    """Walk both flat trees from the root together: same splits, same
+    leaves, same leaf values (node numbering may differ)."""
+    is_leaf = ours.children_left[node] == -1
+    assert is_leaf == (theirs.children_left[their_node] == -1)
+    np.testing.assert_array_equal(ours.value[node], theirs.value[their_node])
+    if is_leaf:
+        return
+    assert ours.feature[node] == theirs.feature[their_node]
+    assert ours.threshold[node] == theirs.threshold[their_node]
+    for side in ("children_left", "children_right"):
+        assert_same_structure(
+            ours,
+            theirs,
+            getattr(ours, side)[node],
+            getattr(theirs, side)[their_node],
+        )
+
+
+@pytest.mark.parametrize("case", PRUNING_CASES, ids=PRUNING_IDS)
+def test_eq_tree_ccp_link_path_matches_sklearn(case):
+    criterion, Ours, Theirs, X, y = case
+    path = Ours(criterion=criterion).cost_complexity_pruning_path(X, y)
+    reference = Theirs(
+        criterion=criterion, random_state=0
+    ).cost_complexity_pruning_path(X, y)
+    # Scale the absolute tolerance by the root's risk R(root).
+    scale = reference.impurities[-1]
+    np.testing.assert_allclose(
+        path["ccp_alphas"], reference.ccp_alphas, rtol=1e-12, atol=1e-14
+    )
+    np.testing.assert_allclose(
+        path["impurities"],
+        reference.impurities,
+        rtol=1e-12,
+        atol=1e-12 * scale,
+    )
+
+
+@pytest.mark.parametrize("case", PRUNING_CASES, ids=PRUNING_IDS)
+def test_eq_tree_ccp_risk_pruned_trees_equal_sklearns(case):
+    criterion, Ours, Theirs, X, y = case
+    path = Ours(criterion=criterion).cost_complexity_pruning_path(X, y)
+    reference = Theirs(
+        criterion=criterion, random_state=0
+    ).cost_complexity_pruning_path(X, y)
+    # Each library prunes with the alphas of its own path (the two agree
+    # to rounding, and an alpha on the path must compare equal to the
+    # g(t) it came from); midpoints between path values test the rest.
+    steps = np.unique(np.linspace(0, len(path["ccp_alphas"]) - 1, 7))
+    pairs = [
+        (path["ccp_alphas"][i], reference.ccp_alphas[i])
+        for i in steps.astype(int)
+    ]
+    alphas = np.unique(reference.ccp_alphas)
+    middles = (alphas[1:] + alphas[:-1]) / 2
+    pairs += [(alpha, alpha) for alpha in middles[:: len(middles) // 5]]
+    for ours_alpha, their_alpha in pairs:
+        ours = Ours(criterion=criterion, ccp_alpha=ours_alpha).fit(X, y)
+        theirs = Theirs(
+            criterion=criterion, ccp_alpha=their_alpha, random_state=0
+        ).fit(X, y)
+        assert ours.tree_.node_count == theirs.tree_.node_count
+        assert ours.get_n_leaves() == theirs.get_n_leaves()
+        assert ours.get_depth() == theirs.get_depth()
+        np.testing.assert_allclose(
+            ours.predict(X), theirs.predict(X), rtol=1e-10
+        )
+        if criterion != "squared_error":
+            # Deep in the breast cancer trees two features can split a
+            # node equally well; each library keeps a different one.
+            continue
+        # Same partition of the training set into leaves.
+        ours_leaf, their_leaf = ours.apply(X), theirs.apply(X)
+        pairs = np.unique(np.column_stack([ours_leaf, their_leaf]), axis=0)
+        assert pairs.shape[0] == np.unique(their_leaf).shape[0]
+        assert pairs.shape[0] == np.unique(ours_leaf).shape[0]
+
+
+@pytest.mark.parametrize("case", PRUNING_CASES, ids=PRUNING_IDS)
+def test_eq_tree_ccp_risk_each_path_subtree_has_the_path_risk(case):
+    # Invariant: the tree pruned at the k-th alpha of the path has total
+    # leaf risk R(T) (eq-tree-ccp-risk) equal to the path's k-th
+    # impurity, and fewer leaves as alpha grows.
+    criterion, Ours, _, X, y = case
+    path = Ours(criterion=criterion).cost_complexity_pruning_path(X, y)
+    n_leaves = []
+    steps = np.unique(np.linspace(0, len(path["ccp_alphas"]) - 1, 25))
+    steps = steps.astype(int)
+    for alpha, impurity in zip(
+        path["ccp_alphas"][steps], path["impurities"][steps]
+    ):
+        model = Ours(criterion=criterion, ccp_alpha=alpha).fit(X, y)
+        assert leaf_impurity(model.tree_) == pytest.approx(
+            impurity, rel=1e-9, abs=1e-12
+        )
+        n_leaves.append(model.get_n_leaves())
+    assert np.all(np.diff(n_leaves) <= 0)
+    assert n_leaves[-1] == 1
+    assert np.all(np.diff(path["ccp_alphas"]) >= 0)
+
+
+def test_zero_ccp_alpha_keeps_the_grown_tree():
+    X, y = classification_data(n=300)
+    grown = DecisionTreeClassifier().fit(X, y)
+    same = DecisionTreeClassifier(ccp_alpha=0.0).fit(X, y)
+    assert_same_structure(same.tree_, grown.tree_)
+    assert same.tree_.node_count == grown.tree_.node_count
+
+
+def test_huge_ccp_alpha_leaves_only_the_root():
+    X, y = regression_data(n=200)
+    model = DecisionTreeRegressor(ccp_alpha=1e12).fit(X, y)
+    assert model.tree_.node_count == 1
+    np.testing.assert_allclose(model.predict(X[:3]), np.mean(y))
+
+
+@pytest.mark.parametrize(
+    "Model", [DecisionTreeClassifier, DecisionTreeRegressor]
+)
+@pytest.mark.parametrize(
+    "value, error",
+    [(-0.01, ValueError), (float("nan"), ValueError), ("0.1", TypeError)],
+)
+def test_bad_ccp_alpha_is_a_clear_error(Model, value, error):
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.raises(error, match="ccp_alpha"):
+        Model(ccp_alpha=value).fit(X, np.arange(10) % 2)
+    with pytest.raises(error, match="ccp_alpha"):
+        Model(ccp_alpha=value).cost_complexity_pruning_path(
+            X, np.arange(10) % 2
+        )

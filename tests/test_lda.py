@@ -11,10 +11,16 @@ import numpy as np
 import pytest
 import scipy.linalg
 import scipy.special
+import sklearn
+from packaging.version import Version
 from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis as SkLDA
 
-from scratch.lda import LinearDiscriminantAnalysis
+from scratch.lda import (
+    LinearDiscriminantAnalysis,
+    class_means,
+    within_class_whitening,
+)
 from scratch.validation import NotFittedError
 
 
@@ -51,6 +57,28 @@ def pooled_covariance(X, y):
     return residuals.T @ residuals / len(X)
 
 
+# scikit-learn's SVD solver divides the pooled covariance by n, as ours
+# does, from version 1.9.1 on, and by n - K before. For an older version the
+# reference is fitted with one extra sample at each class mean: the means and
+# the within-class scatter stay the same and n + K - K = n, so it estimates
+# our covariance; the priors are passed so that they stay those of the data.
+SKLEARN_DIVIDES_BY_N = Version(sklearn.__version__) >= Version("1.9.1")
+
+
+def reference_lda(X, y, **params):
+    """scikit-learn's LDA fitted so that its covariance is divided by n."""
+    if SKLEARN_DIVIDES_BY_N:
+        return SkLDA(**params).fit(X, y)
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    classes, counts = np.unique(y, return_counts=True)
+    means = np.array([X[y == label].mean(axis=0) for label in classes])
+    if params.get("priors") is None:
+        params["priors"] = counts / len(y)
+    return SkLDA(**params).fit(
+        np.vstack([X, means]), np.concatenate([y, classes])
+    )
+
+
 def assert_same_up_to_sign(a, b, atol):
     signs = np.sign(np.sum(a * b, axis=0))
     np.testing.assert_allclose(a * signs, b, atol=atol)
@@ -62,7 +90,7 @@ def assert_same_up_to_sign(a, b, atol):
 def test_predictions_match_sklearn(dataset):
     X, y = dataset
     ours = LinearDiscriminantAnalysis().fit(X, y)
-    theirs = SkLDA().fit(X, y)
+    theirs = reference_lda(X, y)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
     np.testing.assert_allclose(
         ours.predict_proba(X), theirs.predict_proba(X), atol=1e-8
@@ -78,7 +106,7 @@ def test_predictions_match_sklearn(dataset):
 def test_fitted_attributes_match_sklearn(dataset):
     X, y = dataset
     ours = LinearDiscriminantAnalysis().fit(X, y)
-    theirs = SkLDA().fit(X, y)
+    theirs = reference_lda(X, y)
     np.testing.assert_allclose(ours.means_, theirs.means_, rtol=1e-12)
     np.testing.assert_allclose(ours.priors_, theirs.priors_)
     np.testing.assert_allclose(ours.xbar_, theirs.xbar_, rtol=1e-12)
@@ -94,7 +122,7 @@ def test_fitted_attributes_match_sklearn(dataset):
 def test_eq_lda_projection_matches_sklearn_up_to_sign(dataset):
     X, y = dataset
     ours = LinearDiscriminantAnalysis().fit(X, y)
-    theirs = SkLDA().fit(X, y)
+    theirs = reference_lda(X, y)
     Z_ours, Z_theirs = ours.transform(X), theirs.transform(X)
     assert Z_ours.shape == Z_theirs.shape
     assert_same_up_to_sign(
@@ -111,7 +139,7 @@ def test_eq_lda_projection_matches_sklearn_up_to_sign(dataset):
 def test_n_components_matches_sklearn(wine, n_components):
     X, y = wine
     ours = LinearDiscriminantAnalysis(n_components=n_components).fit(X, y)
-    theirs = SkLDA(n_components=n_components).fit(X, y)
+    theirs = reference_lda(X, y, n_components=n_components)
     assert ours.transform(X).shape == (len(X), n_components)
     assert_same_up_to_sign(ours.transform(X), theirs.transform(X), atol=1e-8)
     np.testing.assert_allclose(
@@ -123,7 +151,7 @@ def test_user_priors_match_sklearn(wine):
     X, y = wine
     priors = [0.6, 0.3, 0.1]
     ours = LinearDiscriminantAnalysis(priors=priors).fit(X, y)
-    theirs = SkLDA(priors=priors).fit(X, y)
+    theirs = reference_lda(X, y, priors=priors)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
     np.testing.assert_allclose(
         ours.predict_proba(X), theirs.predict_proba(X), atol=1e-8
@@ -134,7 +162,7 @@ def test_user_priors_match_sklearn(wine):
 def test_score_is_accuracy_as_in_sklearn(dataset):
     X, y = dataset
     assert LinearDiscriminantAnalysis().fit(X, y).score(X, y) == pytest.approx(
-        SkLDA().fit(X, y).score(X, y)
+        reference_lda(X, y).score(X, y)
     )
 
 
@@ -272,6 +300,49 @@ def test_eq_lda_whitening_projection_has_identity_within_covariance(
     np.testing.assert_allclose(pooled_covariance(Z, y), np.eye(2), atol=1e-10)
 
 
+def singular_data():
+    """Columns on very different scales, one a copy of another and one
+    constant: Sigma is singular and the scales are unequal."""
+    rng = np.random.default_rng(5)
+    y = np.repeat([0, 1, 2], [15, 12, 10])
+    X = rng.normal(size=(len(y), 3)) * [1.0, 100.0, 0.01] + y[:, None]
+    return np.column_stack([X, 3.0 * X[:, 1], np.full(len(y), 2.0)]), y
+
+
+def test_eq_lda_whitening_gives_a_generalised_inverse_of_sigma():
+    # Sigma G Sigma = Sigma and G Sigma G = G for G = C C^T, but G is not
+    # the Moore-Penrose inverse: G Sigma is not symmetric.
+    X, y = singular_data()
+    classes, y_index = np.unique(y, return_inverse=True)
+    _, means = class_means(X, y_index, len(classes))
+    C = within_class_whitening(X, y_index, means, tol=1e-4)
+    G = C @ C.T
+    sigma = pooled_covariance(X, y)
+    assert np.linalg.matrix_rank(sigma) < sigma.shape[0]
+    np.testing.assert_allclose(
+        sigma @ G @ sigma, sigma, atol=1e-10 * np.abs(sigma).max()
+    )
+    np.testing.assert_allclose(G @ sigma @ G, G, atol=1e-10 * np.abs(G).max())
+    # The Moore-Penrose inverse P makes P Sigma symmetric; G does not.
+    pinv = np.linalg.pinv(sigma, rcond=1e-10, hermitian=True)
+    np.testing.assert_allclose(pinv @ sigma, (pinv @ sigma).T, atol=1e-6)
+    projector = G @ sigma
+    assert np.abs(projector - projector.T).max() > 0.1
+
+
+@pytest.mark.parametrize("n_features", [5, 8, 12])
+def test_pooled_covariance_has_rank_at_most_n_minus_k(n_features):
+    # Each class's residuals sum to zero, so with n = 10 samples in K = 3
+    # classes Sigma is singular as soon as d > n - K = 7, not only at d >= n.
+    rng = np.random.default_rng(n_features)
+    y = np.repeat([0, 1, 2], [4, 3, 3])
+    X = rng.normal(size=(len(y), n_features))
+    rank = np.linalg.matrix_rank(pooled_covariance(X, y))
+    assert rank == min(n_features, len(y) - 3)
+    model = LinearDiscriminantAnalysis().fit(X, y)
+    assert np.all(np.isfinite(model.predict_proba(X)))
+
+
 def test_eq_lda_generalised_eigen_directions_solve_fisher_problem(small_data):
     # S_B w = lambda S_W w, with the eigenvalues from scipy's independent
     # generalised symmetric eigensolver.
@@ -326,7 +397,7 @@ def test_constant_feature_still_works_and_matches_sklearn(small_data):
     ours = LinearDiscriminantAnalysis().fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = SkLDA().fit(X, y)
+        theirs = reference_lda(X, y)
     assert np.all(np.isfinite(ours.coef_))
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
     np.testing.assert_allclose(
@@ -347,7 +418,7 @@ def test_duplicated_feature_changes_nothing(small_data):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = SkLDA().fit(doubled, y)
+        theirs = reference_lda(doubled, y)
     np.testing.assert_array_equal(
         ours.predict(doubled), theirs.predict(doubled)
     )
@@ -361,7 +432,7 @@ def test_more_features_than_samples_is_finite():
     model = LinearDiscriminantAnalysis().fit(X, y)
     assert np.all(np.isfinite(model.predict_proba(X)))
     np.testing.assert_array_equal(
-        model.predict(X), SkLDA().fit(X, y).predict(X)
+        model.predict(X), reference_lda(X, y).predict(X)
     )
 
 
@@ -382,7 +453,7 @@ def test_single_sample_class_is_finite(small_data):
     ours = LinearDiscriminantAnalysis().fit(X, y)
     assert np.all(np.isfinite(ours.predict_proba(X)))
     np.testing.assert_array_equal(
-        ours.predict(X), SkLDA().fit(X, y).predict(X)
+        ours.predict(X), reference_lda(X, y).predict(X)
     )
 
 
@@ -410,7 +481,7 @@ def test_string_labels_come_back_as_given(small_data):
     model = LinearDiscriminantAnalysis().fit(X, names)
     np.testing.assert_array_equal(model.classes_, ["blue", "green", "red"])
     np.testing.assert_array_equal(
-        model.predict(X), SkLDA().fit(X, names).predict(X)
+        model.predict(X), reference_lda(X, names).predict(X)
     )
 
 
@@ -420,7 +491,7 @@ def test_non_contiguous_integer_labels_come_back_as_given(small_data):
     model = LinearDiscriminantAnalysis().fit(X, labels)
     np.testing.assert_array_equal(model.classes_, [-3, 7, 100])
     np.testing.assert_array_equal(
-        model.predict(X), SkLDA().fit(X, labels).predict(X)
+        model.predict(X), reference_lda(X, labels).predict(X)
     )
     binary = LinearDiscriminantAnalysis().fit(X[y < 2], labels[y < 2])
     assert set(binary.predict(X)) <= {-3, 7}

@@ -500,6 +500,154 @@ def impurity_importances(tree, n_features):
     return importances / total if total > 0 else importances
 
 
+def preorder_layout(tree):
+    """Each node's depth-first preorder rank (node, left subtree, right
+    subtree: sklearn's node numbering) and its subtree size.
+
+    In preorder every subtree is a contiguous run of ranks, so pruning a
+    branch is a slice. Nodes are stored parents first, so the loops run
+    once per level, not once per node.
+    Returns ``(rank, size, parent)``, arrays of shape (node_count,) in
+    this tree's numbering; the root's parent is -1.
+    """
+    left, right = tree.children_left, tree.children_right
+    inner = np.flatnonzero(left != TREE_LEAF)
+    parent = np.full(tree.node_count, -1, dtype=np.intp)
+    parent[left[inner]] = inner
+    parent[right[inner]] = inner
+    depth = np.zeros(tree.node_count, dtype=np.intp)
+    for _ in range(tree.max_depth):  # pass d settles depth d
+        depth[1:] = depth[parent[1:]] + 1
+    size = np.ones(tree.node_count, dtype=np.intp)
+    for level in range(tree.max_depth - 1, -1, -1):  # bottom-up
+        nodes = inner[depth[inner] == level]
+        size[nodes] += size[left[nodes]] + size[right[nodes]]
+    rank = np.zeros(tree.node_count, dtype=np.intp)
+    for level in range(tree.max_depth):  # top-down
+        nodes = inner[depth[inner] == level]
+        rank[left[nodes]] = rank[nodes] + 1
+        rank[right[nodes]] = rank[nodes] + 1 + size[left[nodes]]
+    return rank, size, parent
+
+
+def branch_risks(node_risk, is_leaf, parent):
+    """R(T_t) and |leaves(T_t)| of every branch T_t (eq-tree-ccp-branch),
+    all arrays in preorder.
+
+    Each leaf's risk is added to all its ancestors, leaves taken left to
+    right, as sklearn does: the sums then round exactly as sklearn's, so
+    that exact ties between weakest links break the same way.
+    """
+    leaves = np.flatnonzero(is_leaf)  # left to right in preorder
+    ancestors, owners = [], []
+    node, owner = leaves, leaves
+    while node.shape[0] > 0:
+        node = parent[node]
+        keep = node >= 0
+        node, owner = node[keep], owner[keep]
+        ancestors.append(node)
+        owners.append(owner)
+    ancestors = np.concatenate(ancestors)
+    owners = np.concatenate(owners)
+    by_leaf = np.argsort(owners, kind="stable")
+    branch_risk = np.where(is_leaf, node_risk, 0.0)
+    # ufunc.at adds in index order: each sum runs over leaves in order.
+    np.add.at(branch_risk, ancestors[by_leaf], node_risk[owners[by_leaf]])
+    n_leaves = np.bincount(ancestors, minlength=is_leaf.shape[0])
+    return branch_risk, n_leaves
+
+
+def weakest_link_pruning(tree, ccp_alpha=np.inf):
+    """Minimal cost-complexity pruning of a fitted ``Tree``.
+
+    Implements eq-tree-ccp-risk and eq-tree-ccp-link: repeatedly collapse
+    the internal node t of smallest g(t) into a leaf (the first in
+    preorder on ties, one node per step, as sklearn), while g(t) <=
+    ``ccp_alpha``. Returns ``(ccp_alphas, impurities, in_subtree,
+    is_leaf)``: the g of each pruning step (0 first, for the full tree)
+    with the total leaf risk R(T) after it, and masks, in this tree's
+    numbering, of the nodes kept and of the kept nodes that are leaves.
+    """
+    rank, size, parent = preorder_layout(tree)
+    order = np.argsort(rank)  # preorder position -> node id
+    # R(t), eq-tree-ccp-risk: impurity times the node's weight fraction.
+    weight = tree.weighted_n_node_samples
+    node_risk = (weight * tree.impurity / weight[0])[order]
+    is_leaf = (tree.children_left == TREE_LEAF)[order]
+    size = size[order]
+    parent = np.where(parent >= 0, rank[parent], -1)[order]
+    branch_risk, n_leaves = branch_risks(node_risk, is_leaf, parent)
+    position = np.arange(tree.node_count)
+    in_subtree = np.ones(tree.node_count, dtype=bool)
+    candidate = ~is_leaf
+    ccp_alphas, impurities = [0.0], [branch_risk[0]]
+    while candidate[0]:
+        nodes = np.flatnonzero(candidate)
+        link = (node_risk[nodes] - branch_risk[nodes]) / (
+            n_leaves[nodes] - 1
+        )  # g(t), eq-tree-ccp-link
+        weakest = int(np.argmin(link))  # first in preorder on ties
+        if link[weakest] > ccp_alpha:
+            break
+        node = nodes[weakest]
+        end = node + size[node]  # the branch is positions node..end-1
+        candidate[node:end] = False
+        in_subtree[node + 1 : end] = False
+        is_leaf[node + 1 : end] = False
+        is_leaf[node] = True
+        # Ancestors are the nodes whose branch contains this one.
+        ancestor = (position < node) & (position + size > node)
+        n_leaves[ancestor] -= n_leaves[node] - 1
+        branch_risk[ancestor] += node_risk[node] - branch_risk[node]
+        n_leaves[node] = 0
+        branch_risk[node] = node_risk[node]
+        ccp_alphas.append(link[weakest])
+        impurities.append(branch_risk[0])
+    return (
+        np.array(ccp_alphas),
+        np.array(impurities),
+        in_subtree[rank],
+        is_leaf[rank],
+    )
+
+
+def prune_tree(tree, ccp_alpha):
+    """The subtree of ``tree`` that minimal cost-complexity pruning keeps
+    for ``ccp_alpha`` (eq-tree-ccp-risk), as a new ``Tree``: the kept
+    nodes in their old order, the collapsed ones turned into leaves."""
+    _, _, in_subtree, is_leaf = weakest_link_pruning(tree, ccp_alpha)
+    kept = np.flatnonzero(in_subtree)
+    new_id = np.cumsum(in_subtree) - 1  # (node_count,)
+    inner = ~is_leaf[kept]
+    left = np.where(inner, new_id[tree.children_left[kept]], TREE_LEAF)
+    right = np.where(inner, new_id[tree.children_right[kept]], TREE_LEAF)
+    arrays = {
+        "children_left": left,
+        "children_right": right,
+        "feature": np.where(inner, tree.feature[kept], TREE_UNDEFINED),
+        "threshold": np.where(
+            inner, tree.threshold[kept], float(TREE_UNDEFINED)
+        ),
+        "value": tree.value[kept],
+        "impurity": tree.impurity[kept],
+        "n_node_samples": tree.n_node_samples[kept],
+        "weighted_n_node_samples": tree.weighted_n_node_samples[kept],
+    }
+    # Tree takes one dict per depth; the kept nodes are still stored
+    # level by level, so splitting at depth changes keeps their order.
+    depth = np.zeros(kept.shape[0], dtype=np.intp)
+    parent = np.full(kept.shape[0], -1, dtype=np.intp)
+    parent[left[inner]] = np.flatnonzero(inner)
+    parent[right[inner]] = np.flatnonzero(inner)
+    for _ in range(tree.max_depth):
+        depth[1:] = depth[parent[1:]] + 1
+    levels = [
+        {name: array[depth == level] for name, array in arrays.items()}
+        for level in range(depth.max() + 1)
+    ]
+    return Tree(levels)
+
+
 def subset_order(order, keep):
     """The presorted (n_features, n_samples) index rows restricted to the
     samples in ``keep`` and renumbered 0..n_kept-1: a filter keeps the
@@ -548,6 +696,8 @@ def fit_tree(tree, X, y, sample_weight, rng, classes=None, order=None):
         order,
     )
     tree.tree_.value += offset
+    if tree.ccp_alpha > 0:
+        tree.tree_ = prune_tree(tree.tree_, tree.ccp_alpha)
     tree.n_features_in_ = X.shape[1]
     tree.max_features_ = n_candidates
     return tree
@@ -567,6 +717,7 @@ class _BaseDecisionTree(BaseEstimator):
         min_samples_leaf=1,
         max_features=None,
         random_state=None,
+        ccp_alpha=0.0,
     ):
         self.criterion = criterion
         self.max_depth = max_depth
@@ -574,6 +725,7 @@ class _BaseDecisionTree(BaseEstimator):
         self.min_samples_leaf = min_samples_leaf
         self.max_features = max_features
         self.random_state = random_state
+        self.ccp_alpha = ccp_alpha
 
     def _check_params(self, n_samples, n_features):
         """Validate the hyper-parameters; return the integer settings
@@ -581,6 +733,7 @@ class _BaseDecisionTree(BaseEstimator):
         check_option(self.criterion, "criterion", self._criteria)
         if self.max_depth is not None:
             check_scalar(self.max_depth, "max_depth", numbers.Integral, low=1)
+        check_scalar(self.ccp_alpha, "ccp_alpha", numbers.Real, low=0.0)
         min_split = _count_or_fraction(
             self.min_samples_split,
             "min_samples_split",
@@ -600,6 +753,17 @@ class _BaseDecisionTree(BaseEstimator):
             min_leaf,
             resolve_max_features(self.max_features, n_features),
         )
+
+    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+        """The weakest-link sequence of a tree grown unpruned on ``X``,
+        ``y``: a dict with ``ccp_alphas``, the increasing g(t) at which
+        each pruning step happens (0 first), and ``impurities``, the total
+        leaf risk R(T) of the subtree after it (eq-tree-ccp-risk)."""
+        check_scalar(self.ccp_alpha, "ccp_alpha", numbers.Real, low=0.0)
+        unpruned = type(self)(**{**self.get_params(), "ccp_alpha": 0.0})
+        unpruned.fit(X, y, sample_weight=sample_weight)
+        ccp_alphas, impurities, _, _ = weakest_link_pruning(unpruned.tree_)
+        return {"ccp_alphas": ccp_alphas, "impurities": impurities}
 
     def apply(self, X):
         """Index of the leaf each sample of ``X`` ends in."""
@@ -706,6 +870,9 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
     max_features : int, float, 'sqrt', 'log2' or None, default=None
         Features drawn at random for each split; None searches all.
     random_state : None, int or numpy.random.Generator, default=None
+    ccp_alpha : float >= 0, default=0.0
+        Complexity cost per leaf: the grown tree is pruned to the
+        subtree minimising eq-tree-ccp-risk; 0 keeps the grown tree.
 
     Attributes
     ----------
@@ -781,6 +948,7 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
         min_samples_leaf=1,
         max_features=None,
         random_state=None,
+        ccp_alpha=0.0,
     ):
         super().__init__(
             criterion=criterion,
@@ -789,6 +957,7 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
             min_samples_leaf=min_samples_leaf,
             max_features=max_features,
             random_state=random_state,
+            ccp_alpha=ccp_alpha,
         )
 
     def fit(self, X, y, sample_weight=None):
