@@ -1,5 +1,8 @@
 """Fixtures shared by several test modules."""
 
+import contextlib
+import signal
+
 import pytest
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 
@@ -19,3 +22,24 @@ CLASSIFICATION_DATA = {
 def dataset(request):
     """Each of three real classification sets, (X, y), in turn."""
     return CLASSIFICATION_DATA[request.param]()
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def time_limit():
+    """``with time_limit(seconds):`` fails, rather than hangs, if its body
+    runs longer than ``seconds``: for solvers that could loop forever."""
+    return _time_limit

@@ -3,9 +3,6 @@
 Each test states a claim of book/supervised/linear_regression.md.
 """
 
-import contextlib
-import signal
-
 import numpy as np
 import pytest
 from sklearn.datasets import make_regression
@@ -198,22 +195,6 @@ def test_score_is_sklearns_r2_and_constant_y_is_an_error():
         model.score(X, np.full(60, 3.0))
 
 
-@contextlib.contextmanager
-def time_limit(seconds):
-    """Fail, rather than hang, if the body runs longer than ``seconds``."""
-
-    def stop(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def test_gradient_descent_on_a_constant_column_matches_lstsq():
     X = np.full((10, 1), 3.0)
     y = np.arange(10.0)
@@ -233,7 +214,9 @@ def test_gradient_descent_with_a_constant_and_a_varying_column():
     np.testing.assert_allclose(descent.coef_, reference.coef_, atol=1e-8)
 
 
-def test_diverging_gradient_descent_is_a_clear_error(regression_data):
+def test_diverging_gradient_descent_is_a_clear_error(
+    regression_data, time_limit
+):
     X, y = regression_data
     with time_limit(20), pytest.raises(ValueError, match="diverged"):
         LinearRegression(solver="gd", learning_rate=1e3).fit(X, y)

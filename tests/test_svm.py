@@ -1,9 +1,7 @@
 """Tests for scratch.svm: agreement with scikit-learn's SVC (libsvm), the
 KKT conditions at the returned solution, and the bad-input contract."""
 
-import contextlib
 import itertools
-import signal
 
 import numpy as np
 import pytest
@@ -465,26 +463,9 @@ def test_predict_with_wrong_feature_count_or_nan_raises(data):
         model.decision_function(bad)
 
 
-@contextlib.contextmanager
-def time_limit(seconds):
-    """Fail, rather than hang, if the body runs longer than ``seconds``:
-    these inputs once made SMO loop forever."""
-
-    def stop(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.mark.parametrize("name", ["tol", "gamma", "coef0", "C"])
 @pytest.mark.parametrize("value", [np.nan, np.inf])
-def test_non_finite_hyper_parameters_are_refused(name, value):
+def test_non_finite_hyper_parameters_are_refused(name, value, time_limit):
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     with time_limit(10), pytest.raises(ValueError, match="finite"):
         SVC(**{name: value}).fit(X, [0, 1, 0, 1])
@@ -493,13 +474,15 @@ def test_non_finite_hyper_parameters_are_refused(name, value):
 @pytest.mark.parametrize(
     "kernel, scale", [("rbf", 1e307), ("linear", 1e160), ("poly", 1e160)]
 )
-def test_data_whose_kernel_overflows_is_a_clear_error(kernel, scale):
+def test_data_whose_kernel_overflows_is_a_clear_error(
+    kernel, scale, time_limit
+):
     X, y = make_classification(n_samples=40, n_features=4, random_state=0)
     with time_limit(10), pytest.raises(ValueError, match="overflow"):
         SVC(kernel=kernel, gamma=1.0).fit(X * scale, y)
 
 
-def test_poly_kernel_overflowing_off_the_diagonal_stops_smo():
+def test_poly_kernel_overflowing_off_the_diagonal_stops_smo(time_limit):
     # Points of equal norm r with coef0 = -gamma r^2: k(x, x) = 0 is
     # finite, but k(x, -x) = (-2 gamma r^2)^3 overflows to -inf.
     X = 1e52 * np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
@@ -509,7 +492,7 @@ def test_poly_kernel_overflowing_off_the_diagonal_stops_smo():
         )
 
 
-def test_smo_stops_on_non_finite_kernel_rows():
+def test_smo_stops_on_non_finite_kernel_rows(time_limit):
     class NaNRows:
         def row(self, i):
             return np.full(4, np.nan)
