@@ -38,6 +38,7 @@ from scratch.random_forest import RandomForestClassifier, RandomForestRegressor
 from scratch.rnn import RNNClassifier, RNNRegressor
 from scratch.svm import SVC
 from scratch.validation import ConvergenceWarning
+from test_estimator_contract import CLASSIFIERS, CLUSTERERS, as_input
 
 # One instance per model, with settings that keep the checks quick.
 ESTIMATORS = [
@@ -170,26 +171,14 @@ def test_at_most_three_expected_failures_each_with_a_reason(estimator):
     )
 
 
-CLASSIFIERS = {
-    LogisticRegression,
-    GaussianNaiveBayes,
-    LinearDiscriminantAnalysis,
-    KNeighborsClassifier,
-    SVC,
-    DecisionTreeClassifier,
-    RandomForestClassifier,
-    Perceptron,
-    MLPClassifier,
-}
-CLUSTERERS = {KMeans, DBSCAN, FuzzyCMeans}
-
-
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=name_of)
 def test_scikit_learn_recognises_the_kind_of_model(estimator):
     Model = type(estimator)
     assert is_classifier(estimator) == (Model in CLASSIFIERS)
     assert is_clusterer(estimator) == (Model in CLUSTERERS)
-    assert is_regressor(estimator) == (Model not in CLASSIFIERS | CLUSTERERS)
+    assert is_regressor(estimator) == (
+        Model not in set(CLASSIFIERS) | set(CLUSTERERS)
+    )
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=name_of)
@@ -327,34 +316,24 @@ def test_a_fitted_model_survives_pickling_inside_a_pipeline(estimator, data):
 
 
 # Part III's models whose input is not a table, which scikit-learn's
-# table checks do not cover: the tools a reader tunes
-# them with (clone, cross_val_score, GridSearchCV) must still accept them.
-# Each gets the blobs in the form it takes.
+# table checks do not cover: the tools a reader tunes them with (clone,
+# cross_val_score, GridSearchCV) must still accept them. Each gets the
+# blobs in the form it takes, as in the contract test.
 NETWORKS = [
-    (CNNClassifier(filters=(4,), max_iter=5), "images", "alpha"),
-    (RNNClassifier(hidden_size=8, max_iter=10), "sequences", "alpha"),
-    (RNNRegressor(hidden_size=8, max_iter=10), "sequences", "alpha"),
-    (LSTMClassifier(hidden_size=8, max_iter=10), "sequences", "alpha"),
-    (LSTMRegressor(hidden_size=8, max_iter=10), "sequences", "alpha"),
+    CNNClassifier(filters=(4,), max_iter=5),
+    RNNClassifier(hidden_size=8, max_iter=10),
+    RNNRegressor(hidden_size=8, max_iter=10),
+    LSTMClassifier(hidden_size=8, max_iter=10),
+    LSTMRegressor(hidden_size=8, max_iter=10),
 ]
 
 
-def network_input(form, X):
-    if form == "images":
-        return X[:, :, None, None] * np.ones((1, 1, 4, 4))
-    if form == "sequences":
-        return X[:, None, :] * np.linspace(0.25, 1.0, 4)[None, :, None]
-    return X
-
-
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize(
-    "estimator, form, name", NETWORKS, ids=[name_of(e) for e, *_ in NETWORKS]
-)
+@pytest.mark.parametrize("estimator", NETWORKS, ids=name_of)
 def test_networks_work_with_clone_cross_validation_and_grid_search(
-    estimator, form, name, data
+    estimator, data
 ):
-    X = network_input(form, data[0])
+    X = as_input(type(estimator), data[0])
     y = target_for(estimator, data)
     model = seeded(estimator)
     copy = clone(model.fit(X, y))
@@ -362,7 +341,7 @@ def test_networks_work_with_clone_cross_validation_and_grid_search(
     assert not hasattr(copy, "n_features_in_")
     scores = cross_val_score(clone(model), X, y, cv=3)
     assert scores.shape == (3,) and np.all(np.isfinite(scores))
-    search = GridSearchCV(clone(model), {name: [1e-4, 1e-2]}, cv=3)
+    search = GridSearchCV(clone(model), {"alpha": [1e-4, 1e-2]}, cv=3)
     search.fit(X, y)
-    assert search.best_params_[name] in (1e-4, 1e-2)
+    assert search.best_params_["alpha"] in (1e-4, 1e-2)
     assert np.isfinite(search.score(X, y))
