@@ -159,6 +159,23 @@ def test_visible_cells_run_alone_outside_the_repository(chapter, tmp_path):
     )
 
 
+# Build plumbing a reader would copy by mistake: glue calls and the asserts
+# that guard the prose belong in hidden cells next to the code they serve.
+PLUMBING = re.compile(r"^\s*(glue\(|assert\b)|\bglue\(", re.M)
+
+
+@pytest.mark.parametrize(
+    "chapter", chapters(), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_visible_cells_hold_no_glue_or_assert(chapter):
+    found = [
+        f"{chapter.relative_to(ROOT)}: cell at line {start}"
+        for start, options, source in code_cells(chapter.read_text())
+        if is_visible(options) and PLUMBING.search(source)
+    ]
+    assert not found, found
+
+
 def test_nothing_in_book_or_code_edits_sys_path():
     # A chapter or module that edits sys.path works in this checkout only;
     # everything a reader imports must come from the installed package.
