@@ -17,6 +17,8 @@ from scratch.logistic_regression import (
     binary_gradient_hessian,
     binary_gradient_hessian_product,
     binary_loss,
+    binary_loss_gradient,
+    choose_solver,
     conjugate_gradient_direction,
     design_matrix,
     intercept_shift,
@@ -24,14 +26,17 @@ from scratch.logistic_regression import (
     multinomial_gradient_hessian,
     multinomial_gradient_hessian_product,
     multinomial_loss,
+    multinomial_loss_gradient,
     newton_direction,
     penalty_weights,
     sigmoid,
     softmax,
+    two_loop_direction,
+    wolfe_line_search,
 )
 from scratch.validation import ConvergenceWarning, NotFittedError
 
-SOLVERS = ["newton-cholesky", "newton-cg"]
+SOLVERS = ["newton-cholesky", "newton-cg", "lbfgs"]
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +71,13 @@ def sklearn_fit(X, y, C=1.0, fit_intercept=True):
     ).fit(X, y)
 
 
+def patient_model(**params):
+    """Our model with a tolerance that pins the intercepts down when the
+    data are nearly separable (large C), where a gradient of 1e-8 still
+    leaves L-BFGS's intercepts off in the fourth digit."""
+    return LogisticRegression(**{"tol": 1e-9, **params})
+
+
 def assert_same_fit(ours, reference, rtol=1e-4):
     # Relative to the largest coefficient, so that near-zero entries do not
     # demand more digits than lbfgs gives scikit-learn.
@@ -96,7 +108,7 @@ def fitted_theta(model):
 def test_eq_logreg_objective_binary_matches_sklearn(breast_cancer, C, solver):
     X, y = breast_cancer
     assert_same_fit(
-        LogisticRegression(C=C, solver=solver).fit(X, y), sklearn_fit(X, y, C)
+        patient_model(C=C, solver=solver).fit(X, y), sklearn_fit(X, y, C)
     )
 
 
@@ -107,7 +119,7 @@ def test_eq_logreg_softmax_objective_multinomial_matches_sklearn(
 ):
     X, y = wine
     assert_same_fit(
-        LogisticRegression(C=C, solver=solver).fit(X, y), sklearn_fit(X, y, C)
+        patient_model(C=C, solver=solver).fit(X, y), sklearn_fit(X, y, C)
     )
 
 
@@ -405,7 +417,8 @@ def test_eq_logreg_separable_bound_keeps_weights_finite(n_classes, solver):
     X, y = separable_data(n_classes)
     norms = []
     for C in [1.0, 100.0, 1e4]:
-        model = LogisticRegression(C=C, solver=solver).fit(X, y)
+        # Separable: a flat valley, so a tight tol to fix the intercept.
+        model = patient_model(C=C, solver=solver, tol=1e-10).fit(X, y)
         assert model.score(X, y) == 1.0
         assert np.all(np.isfinite(model.coef_))
         assert np.all(np.isfinite(model.predict_proba(X)))
@@ -483,7 +496,12 @@ def test_same_data_gives_the_same_model(wine):
 
 def test_hyper_parameters_are_stored_unchanged():
     model = LogisticRegression(
-        C=3, fit_intercept=False, max_iter=7, tol=1e-3, solver="newton-cg"
+        C=3,
+        fit_intercept=False,
+        max_iter=7,
+        tol=1e-3,
+        solver="newton-cg",
+        lbfgs_memory=4,
     )
     assert (
         model.C,
@@ -491,7 +509,9 @@ def test_hyper_parameters_are_stored_unchanged():
         model.max_iter,
         model.tol,
         model.solver,
-    ) == (3, False, 7, 1e-3, "newton-cg")
+        model.lbfgs_memory,
+    ) == (3, False, 7, 1e-3, "newton-cg", 4)
+    assert LogisticRegression().get_params()["solver"] == "auto"
 
 
 def test_too_few_newton_steps_warn(wine):
@@ -510,7 +530,9 @@ def test_too_few_newton_steps_warn(wine):
         ({"max_iter": 2.5}, TypeError, "max_iter must be an integer"),
         ({"tol": -1e-3}, ValueError, "tol must be >= 0"),
         ({"fit_intercept": "yes"}, TypeError, "fit_intercept must be True"),
-        ({"solver": "lbfgs"}, ValueError, "solver must be one of"),
+        ({"solver": "sag"}, ValueError, "solver must be one of"),
+        ({"lbfgs_memory": 0}, ValueError, "lbfgs_memory must be >= 1"),
+        ({"lbfgs_memory": 2.5}, TypeError, "lbfgs_memory must be an int"),
     ],
 )
 def test_invalid_hyper_parameters_raise(params, error, match):
@@ -582,3 +604,190 @@ def test_eq_logreg_gradient_fitted_probabilities_match_class_counts(
         np.testing.assert_allclose(
             model.predict_proba(X).sum(axis=0), expected, rtol=1e-8
         )
+
+
+# --- L-BFGS (alg-logreg-lbfgs) -------------------------------------------
+
+
+def bfgs_inverse_dense(steps, changes):
+    """H_k built densely by the BFGS inverse update, oldest pair first,
+    from gamma I: the reference for the two-loop recursion."""
+    gamma = (steps[-1] @ changes[-1]) / (changes[-1] @ changes[-1])
+    inverse = gamma * np.eye(steps[0].size)
+    for s, y in zip(steps, changes):
+        rho = 1.0 / (y @ s)
+        left = np.eye(s.size) - rho * np.outer(s, y)
+        inverse = left @ inverse @ left.T + rho * np.outer(s, s)
+    return inverse
+
+
+@pytest.fixture(scope="module")
+def quadratic_pairs():
+    # Exact pairs of a quadratic 0.5 x^T A x: y = A s.
+    rng = np.random.default_rng(4)
+    factor = rng.normal(size=(8, 8))
+    A = factor @ factor.T + 0.5 * np.eye(8)
+    steps = [rng.normal(size=8) for _ in range(5)]
+    changes = [A @ s for s in steps]
+    return A, steps, changes, rng
+
+
+def test_eq_logreg_two_loop_equals_the_dense_bfgs_inverse(quadratic_pairs):
+    _, steps, changes, rng = quadratic_pairs
+    gradient = rng.normal(size=8)
+    np.testing.assert_allclose(
+        two_loop_direction(gradient, steps, changes),
+        -bfgs_inverse_dense(steps, changes) @ gradient,
+        rtol=1e-10,
+        atol=1e-12,
+    )
+
+
+def test_eq_logreg_secant_two_loop_maps_newest_change_to_newest_step(
+    quadratic_pairs,
+):
+    # The secant condition H_k y_{k-1} = s_{k-1}.
+    _, steps, changes, _ = quadratic_pairs
+    np.testing.assert_allclose(
+        two_loop_direction(-changes[-1], steps, changes),
+        steps[-1],
+        rtol=1e-10,
+    )
+
+
+def test_eq_logreg_two_loop_without_pairs_is_steepest_descent():
+    gradient = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_array_equal(
+        two_loop_direction(gradient, [], []), -gradient
+    )
+
+
+def rosenbrock(theta):
+    x, y = theta
+    value = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+    gradient = np.array(
+        [-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)]
+    )
+    return value, gradient
+
+
+@pytest.mark.parametrize("curvature", [0.9, 0.1])
+@pytest.mark.parametrize("first_step", [1e-4, 1.0, 20.0])
+def test_eq_logreg_wolfe_line_search_step_satisfies_both_conditions(
+    curvature, first_step
+):
+    theta = np.array([-1.2, 1.0])
+    value, gradient = rosenbrock(theta)
+    direction = -gradient / np.linalg.norm(gradient) * 0.3
+    step_size, new_theta, new_value, new_gradient = wolfe_line_search(
+        rosenbrock,
+        theta,
+        value,
+        gradient,
+        direction,
+        first_step,
+        sufficient=1e-4,
+        curvature=curvature,
+    )
+    slope = gradient @ direction
+    np.testing.assert_allclose(new_theta, theta + step_size * direction)
+    expected_value, expected_gradient = rosenbrock(new_theta)
+    np.testing.assert_allclose(new_value, expected_value)
+    np.testing.assert_allclose(new_gradient, expected_gradient)
+    assert new_value <= value + 1e-4 * step_size * slope  # Armijo
+    assert abs(new_gradient @ direction) <= curvature * abs(slope)
+    # eq-logreg-curvature-pair: the pair keeps H positive definite.
+    assert (new_theta - theta) @ (new_gradient - gradient) > 0
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_eq_logreg_loss_gradient_matches_loss_and_finite_differences(
+    small_problem, n_classes
+):
+    X1, y, l2, rng = small_problem
+    if n_classes == 2:
+        target = (y == 1) * 1.0
+        theta = rng.normal(size=X1.shape[1])
+        loss, loss_gradient = binary_loss, binary_loss_gradient
+    else:
+        target = np.eye(3)[y]
+        theta = rng.normal(size=3 * X1.shape[1])
+        loss, loss_gradient = multinomial_loss, multinomial_loss_gradient
+    value, gradient = loss_gradient(theta, X1, target, l2)
+    np.testing.assert_allclose(value, loss(theta, X1, target, l2))
+    np.testing.assert_allclose(
+        gradient,
+        numerical_gradient(lambda t: loss(t, X1, target, l2), theta),
+        atol=1e-8,
+    )
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_lbfgs_reaches_the_newton_and_sklearn_optimum(
+    synthetic_multiclass, fit_intercept, n_classes
+):
+    # Standardised, so that scikit-learn's lbfgs, which also stops when
+    # the objective no longer falls by 64 eps, reaches the tolerance.
+    X, y = synthetic_multiclass
+    X, y = StandardScaler().fit_transform(X), y % n_classes
+    settings = {"C": 0.5, "fit_intercept": fit_intercept, "tol": 1e-10}
+    lbfgs = LogisticRegression(solver="lbfgs", **settings)
+    newton = LogisticRegression(solver="newton-cholesky", **settings)
+    reference = SkLogisticRegression(max_iter=10_000, **settings)
+    lbfgs, newton = lbfgs.fit(X, y), newton.fit(X, y)
+    for other in (newton, reference.fit(X, y)):
+        np.testing.assert_allclose(lbfgs.coef_, other.coef_, atol=1e-6)
+        np.testing.assert_allclose(
+            lbfgs.intercept_, other.intercept_, atol=1e-6
+        )
+
+
+def test_lbfgs_needs_no_more_iterations_than_sklearn(breast_cancer, wine):
+    # Same algorithm, memory and stopping test as scipy's L-BFGS-B, which
+    # scikit-learn calls: many more iterations would point at the line
+    # search or the first step.
+    for X, y in (breast_cancer, wine):
+        ours = LogisticRegression(solver="lbfgs", tol=1e-6).fit(X, y)
+        theirs = SkLogisticRegression(tol=1e-6).fit(X, y)
+        assert ours.n_iter_[0] <= 1.2 * theirs.n_iter_[0] + 2
+
+
+def test_eq_logreg_gauge_lbfgs_keeps_the_intercepts_centred(wine):
+    # Every gradient, step and gradient change is orthogonal to the shared
+    # intercept shift, so the two-loop directions are too.
+    model = LogisticRegression(solver="lbfgs").fit(*wine)
+    assert abs(model.intercept_.sum()) < 1e-10
+
+
+def test_eq_logreg_solver_rule_auto_picks_by_parameter_count():
+    assert choose_solver(1000, 30) == "newton-cholesky"
+    assert choose_solver(1000, 500) == "lbfgs"
+    assert choose_solver(50, 60) == "lbfgs"  # p^3 / 3 dominates n p^2
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 20))
+    y = rng.integers(0, 10, size=200)  # p = 21 * 10 = 210
+    model = LogisticRegression().fit(X, y)
+    assert model.solver_ == "lbfgs"
+    explicit = LogisticRegression(solver="lbfgs").fit(X, y)
+    np.testing.assert_array_equal(model.coef_, explicit.coef_)
+    assert LogisticRegression().fit(X, y % 2).solver_ == "newton-cholesky"
+
+
+def test_too_few_lbfgs_iterations_warn(wine):
+    with pytest.warns(ConvergenceWarning, match="lbfgs stopped after 2"):
+        LogisticRegression(solver="lbfgs", max_iter=2).fit(*wine)
+
+
+@pytest.mark.parametrize("C", [1.0, 100.0])
+def test_lbfgs_below_float64_resolution_stops_and_warns(wine, C):
+    # A tolerance no float64 gradient reaches: the fit ends, by max_iter
+    # (C = 1) or early, when rounding hides every further Wolfe step
+    # (C = 100), warns, and sits at Newton's optimum all the same.
+    with pytest.warns(ConvergenceWarning, match="lbfgs stopped after"):
+        model = LogisticRegression(
+            solver="lbfgs", C=C, tol=1e-300, max_iter=300
+        ).fit(*wine)
+    reference = LogisticRegression(solver="newton-cholesky", C=C)
+    reference.fit(*wine)
+    np.testing.assert_allclose(model.coef_, reference.coef_, atol=1e-5)

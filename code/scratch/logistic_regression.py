@@ -7,14 +7,19 @@ L2-penalised cross-entropy with scikit-learn's convention,
 convex and smooth, so Newton's method with a backtracking line search
 (eq-logreg-newton, eq-logreg-armijo) reaches the minimiser in a handful of
 steps. Each step solves one linear system in the p = (d + 1) K parameters:
-'newton-cholesky' forms the p x p Hessian and factorises it, which suits
-up to a few hundred parameters; 'newton-cg' solves the system by
+'newton-cholesky' forms the p x p Hessian and factorises it, which pays
+off up to about a hundred parameters; 'newton-cg' solves the system by
 conjugate gradients from Hessian-vector products
-(eq-logreg-hessian-product) and never forms the Hessian.
+(eq-logreg-hessian-product) and never forms the Hessian. 'lbfgs' never
+solves a system: it builds an inverse-Hessian model from the last few
+gradient changes (alg-logreg-lbfgs), so each of its many cheap steps costs
+one pass over the data. 'auto', the default, takes Newton's method for
+few parameters and L-BFGS for many (eq-logreg-solver-rule).
 """
 
 import numbers
 import warnings
+from collections import deque
 
 import numpy as np
 
@@ -280,6 +285,204 @@ def newton_minimise(
     return theta, max_iter, False
 
 
+def binary_loss_gradient(theta, X1, y, l2):
+    """``binary_loss`` and its gradient (eq-logreg-gradient) in one pass
+    over the data, as L-BFGS needs them: both divided by n."""
+    n_samples = X1.shape[0]
+    z = X1 @ theta  # (n_samples,)
+    data_term = np.sum(np.logaddexp(0.0, z) - y * z)
+    value = (data_term + 0.5 * np.sum(l2 * theta**2)) / n_samples
+    gradient = (X1.T @ (sigmoid(z) - y) + l2 * theta) / n_samples
+    return value, gradient
+
+
+def multinomial_loss_gradient(theta, X1, Y, l2):
+    """``multinomial_loss`` and its gradient
+    (eq-logreg-softmax-gradient) in one pass, both divided by n.
+
+    One exponential per score serves both: shifted by the row maximum
+    (eq-logreg-logsumexp), it gives the log-sum-exp and the softmax.
+    """
+    n_samples = X1.shape[0]
+    coef = theta.reshape(Y.shape[1], -1)  # (n_classes, n_params)
+    Z = X1 @ coef.T  # (n_samples, n_classes)
+    top = np.max(Z, axis=1, keepdims=True)
+    exp_Z = np.exp(Z - top)  # in (0, 1], the largest of each row is 1
+    row_sum = np.sum(exp_Z, axis=1, keepdims=True)  # in [1, n_classes]
+    data_term = np.sum(top) + np.sum(np.log(row_sum)) - np.sum(Y * Z)
+    value = (data_term + 0.5 * np.sum(l2 * coef**2)) / n_samples
+    P = exp_Z / row_sum  # softmax, (n_samples, n_classes)
+    gradient = ((P - Y).T @ X1 + l2 * coef) / n_samples
+    return value, gradient.ravel()
+
+
+def two_loop_direction(gradient, steps, changes):
+    """The quasi-Newton direction -H_k g from the stored pairs
+    (s_j, y_j), oldest first, by the two-loop recursion
+    (eq-logreg-two-loop), in O(m p) time for m pairs of length p.
+
+    H_k is the BFGS update (eq-logreg-bfgs-inverse) applied m times to
+    the scaled identity gamma I of eq-logreg-lbfgs-scaling; it is never
+    formed.
+    """
+    q = gradient.copy()
+    rhos = [1.0 / (y @ s) for s, y in zip(steps, changes)]
+    alphas = []
+    for s, y, rho in zip(reversed(steps), reversed(changes), rhos[::-1]):
+        alpha = rho * (s @ q)  # newest pair first
+        q -= alpha * y
+        alphas.append(alpha)
+    if steps:
+        gamma = (steps[-1] @ changes[-1]) / (changes[-1] @ changes[-1])
+    else:
+        gamma = 1.0
+    r = gamma * q
+    for s, y, rho, alpha in zip(steps, changes, rhos, alphas[::-1]):
+        beta = rho * (y @ r)  # oldest pair first
+        r += (alpha - beta) * s
+    return -r
+
+
+def cubic_minimiser(low, high):
+    """Minimiser of the cubic through two points (step, value, slope) of
+    phi(eta) = L(theta + eta d), kept at least a tenth of the interval
+    away from its ends; the midpoint if the cubic has no minimum there."""
+    (a, fa, da), (b, fb, db) = low, high
+    if a == b:  # the interval has shrunk to rounding
+        return a
+    d1 = da + db - 3.0 * (fa - fb) / (a - b)
+    radicand = d1 * d1 - da * db
+    width = abs(b - a)
+    lo, hi = min(a, b) + 0.1 * width, max(a, b) - 0.1 * width
+    if not radicand >= 0.0 or not np.isfinite(radicand):
+        return 0.5 * (a + b)
+    d2 = np.copysign(np.sqrt(radicand), b - a)
+    denominator = db - da + 2.0 * d2
+    if denominator == 0.0:
+        return 0.5 * (a + b)
+    candidate = b - (b - a) * (db + d2 - d1) / denominator
+    return float(np.clip(candidate, lo, hi))
+
+
+def wolfe_line_search(
+    loss_gradient,
+    theta,
+    value,
+    gradient,
+    direction,
+    step_size=1.0,
+    sufficient=1e-4,
+    curvature=0.9,
+    max_evaluations=50,
+):
+    """A step size eta with the strong Wolfe conditions
+    (eq-logreg-wolfe): the Armijo decrease and |phi'(eta)| <= c2
+    |phi'(0)|, for phi(eta) = L(theta + eta d).
+
+    Bracketing then zooming with cubic interpolation, as in Nocedal and
+    Wright's Algorithms 3.5 and 3.6. A slack of a few units of rounding
+    in L lets through the last steps, whose decrease float64 cannot
+    resolve; the slope test, made on gradients, still applies. Returns
+    (eta, new theta, value, gradient), or None if no step qualifies
+    within ``max_evaluations``.
+    """
+    slope = gradient @ direction  # phi'(0) < 0: a descent direction
+    # Rounding in L: relative to |L|, but at least to 1, the size of the
+    # summed terms (L starts at log K and shrinks by cancellation).
+    noise = 16 * np.finfo(float).eps * max(abs(value), 1.0)
+
+    def evaluate(eta):
+        new_theta = theta + eta * direction
+        new_value, new_gradient = loss_gradient(new_theta)
+        point = (eta, new_value, new_gradient @ direction)  # phi, phi'
+        return point, (new_theta, new_value, new_gradient)
+
+    def armijo(point):
+        eta, new_value, _ = point
+        return new_value <= value + noise + sufficient * eta * slope
+
+    def higher(point, other):
+        return point[1] > other[1] + noise
+
+    def flat(point):
+        return abs(point[2]) <= -curvature * slope
+
+    low, low_state = (0.0, value, slope), None
+    high = None
+    for _ in range(max_evaluations):
+        if high is None:  # bracketing: grow eta until it passes a minimum
+            point, state = evaluate(step_size)
+            if not armijo(point) or (low_state and higher(point, low)):
+                high = point
+            elif flat(point):
+                return (point[0],) + state
+            elif point[2] >= 0.0:
+                high, low, low_state = low, point, state
+            else:
+                low, low_state, step_size = point, state, 2.0 * step_size
+            continue
+        # zooming: [low, high] brackets a Wolfe step; low is Armijo-best
+        point, state = evaluate(cubic_minimiser(low, high))
+        if not armijo(point) or higher(point, low):
+            high = point
+        elif flat(point):
+            return (point[0],) + state
+        else:
+            if point[2] * (high[0] - low[0]) >= 0.0:
+                high = low
+            low, low_state = point, state
+    return None
+
+
+def lbfgs_minimise(loss_gradient, theta, max_iter, tol, memory):
+    """Limited-memory BFGS (alg-logreg-lbfgs).
+
+    ``loss_gradient(theta)`` returns L and its gradient. Keeps the last
+    ``memory`` pairs s = theta_new - theta, y = g_new - g, whose s . y > 0
+    the Wolfe line search guarantees (eq-logreg-curvature-pair). Stops
+    when the largest gradient entry is <= ``tol``. Returns the minimiser,
+    the number of iterations and whether it converged.
+    """
+    value, gradient = loss_gradient(theta)
+    steps, changes = deque(maxlen=memory), deque(maxlen=memory)
+    for n_iter in range(max_iter + 1):
+        if np.max(np.abs(gradient)) <= tol:
+            return theta, n_iter, True
+        if n_iter == max_iter:
+            break
+        direction = two_loop_direction(gradient, steps, changes)
+        # The first direction is -g, of arbitrary length: try a step of
+        # length at most 1 in theta, as scipy's L-BFGS-B does.
+        first = 1.0 if steps else min(1.0, 1.0 / np.linalg.norm(gradient))
+        found = wolfe_line_search(
+            loss_gradient, theta, value, gradient, direction, first
+        )
+        if found is None:  # rounding hides any further Wolfe step
+            return theta, n_iter, False
+        _, new_theta, value, new_gradient = found
+        step, change = new_theta - theta, new_gradient - gradient
+        if step @ change > np.finfo(float).eps * (change @ change):
+            steps.append(step)  # else rounding broke eq-logreg-curvature-pair
+            changes.append(change)
+        theta, gradient = new_theta, new_gradient
+    return theta, max_iter, False
+
+
+# Newton wins while n p^2 + p^3 / 3 <= NEWTON_CROSSOVER n p, that is while
+# p is below about NEWTON_CROSSOVER; measured in the chapter's Cost section.
+NEWTON_CROSSOVER = 80
+
+
+def choose_solver(n_samples, n_parameters):
+    """The 'auto' solver: 'newton-cholesky' while forming and factorising
+    the p x p Hessian costs less than the extra iterations of L-BFGS,
+    'lbfgs' beyond (eq-logreg-solver-rule). The factorisation's p^3 / 3
+    counts against n p^2 only when p approaches n."""
+    newton_work = n_samples * n_parameters**2 + n_parameters**3 / 3
+    lbfgs_work = NEWTON_CROSSOVER * n_samples * n_parameters
+    return "newton-cholesky" if newton_work <= lbfgs_work else "lbfgs"
+
+
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     """L2-penalised logistic regression, binary or multinomial (softmax).
 
@@ -287,7 +490,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     unpenalised, as scikit-learn's ``LogisticRegression`` does; two classes
     use one sigmoid (eq-logreg-model), more use a softmax over K linear
     scores (eq-logreg-softmax). Solved by Newton's method with a line
-    search (alg-logreg-newton).
+    search (alg-logreg-newton) or by L-BFGS (alg-logreg-lbfgs).
 
     Parameters
     ----------
@@ -295,15 +498,24 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Inverse penalty strength, lambda = 1 / C; smaller is stronger.
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept per score.
-    max_iter : int, default=100
-        Most Newton steps.
+    max_iter : int, default=1000
+        Most iterations. Newton's method needs about ten; L-BFGS, at the
+        default ``tol``, from tens to a few hundred.
     tol : float, default=1e-8
         Stop when every entry of the gradient of the objective divided by
-        n is at most ``tol`` in absolute value.
-    solver : {'newton-cholesky', 'newton-cg'}, default='newton-cholesky'
-        How each Newton step is solved: by factorising the full Hessian
-        (best up to a few hundred parameters (d + 1) K), or by conjugate
-        gradients on Hessian-vector products (better beyond that).
+        n is at most ``tol`` in absolute value (scikit-learn's lbfgs uses
+        the same test, with default 1e-4).
+    solver : {'auto', 'newton-cholesky', 'newton-cg', 'lbfgs'}, \
+default='auto'
+        'newton-cholesky' factorises the full Hessian of the
+        p = (d + 1) K parameters; 'newton-cg' solves each Newton step by
+        conjugate gradients on Hessian-vector products; 'lbfgs' builds a
+        curvature model from the last ``lbfgs_memory`` gradients. 'auto'
+        takes 'newton-cholesky' for small p and 'lbfgs' otherwise
+        (``choose_solver``).
+    lbfgs_memory : int, default=10
+        Number of (step, gradient change) pairs L-BFGS keeps, m in the
+        chapter; scipy's default, which scikit-learn's lbfgs uses.
 
     Attributes
     ----------
@@ -313,7 +525,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
     intercept_ : ndarray of shape (1,) or (n_classes,)
     n_iter_ : ndarray of shape (1,)
-        Newton steps taken (scikit-learn's layout).
+        Iterations taken (scikit-learn's layout).
+    solver_ : str
+        The solver used: ``solver``, or the one 'auto' chose.
     n_features_in_ : int
     """
 
@@ -322,22 +536,31 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         *,
         C=1.0,
         fit_intercept=True,
-        max_iter=100,
+        max_iter=1000,
         tol=1e-8,
-        solver="newton-cholesky",
+        solver="auto",
+        lbfgs_memory=10,
     ):
         self.C = C
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
         self.solver = solver
+        self.lbfgs_memory = lbfgs_memory
 
     def _check_params(self):
         check_scalar(self.C, "C", low=0.0, low_inclusive=False)
         check_bool(self.fit_intercept, "fit_intercept")
         check_scalar(self.max_iter, "max_iter", numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
-        check_option(self.solver, "solver", {"newton-cholesky", "newton-cg"})
+        check_option(
+            self.solver,
+            "solver",
+            {"auto", "newton-cholesky", "newton-cg", "lbfgs"},
+        )
+        check_scalar(
+            self.lbfgs_memory, "lbfgs_memory", numbers.Integral, low=1
+        )
 
     def fit(self, X, y):
         """Fit coefficients and intercepts; returns self."""
@@ -351,47 +574,65 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         X1 = design_matrix(X, self.fit_intercept)  # (n, n_params)
         l2 = penalty_weights(n_features, self.fit_intercept, self.C)
         n_scores = 1 if n_classes == 2 else n_classes  # rows of coef_
+        theta0 = np.zeros(n_scores * X1.shape[1])
+        self.solver_ = self.solver
+        if self.solver == "auto":
+            self.solver_ = choose_solver(n_samples, theta0.size)
 
         if n_classes == 2:
             target = y_index.astype(np.float64)  # (n_samples,) of 0/1
-            loss, full_hessian, hessian_product = (
+            loss, loss_gradient, full_hessian, hessian_product = (
                 binary_loss,
+                binary_loss_gradient,
                 binary_gradient_hessian,
                 binary_gradient_hessian_product,
             )
         else:
             target = np.eye(n_classes)[y_index]  # (n_samples, n_classes)
-            loss, full_hessian, hessian_product = (
+            loss, loss_gradient, full_hessian, hessian_product = (
                 multinomial_loss,
+                multinomial_loss_gradient,
                 multinomial_gradient_hessian,
                 multinomial_gradient_hessian_product,
             )
-        if self.solver == "newton-cg":
-            derivatives, solve = hessian_product, conjugate_gradient_direction
+        if self.solver_ == "lbfgs":
+            theta, n_iter, converged = lbfgs_minimise(
+                lambda theta: loss_gradient(theta, X1, target, l2),
+                theta0,
+                self.max_iter,
+                self.tol,
+                self.lbfgs_memory,
+            )
         else:
-            null_direction = None
-            if n_classes > 2 and self.fit_intercept:
-                null_direction = intercept_shift(n_classes, X1.shape[1])
-            derivatives = full_hessian
+            if self.solver_ == "newton-cg":
+                derivatives = hessian_product
+                solve = conjugate_gradient_direction
+            else:
+                null_direction = None
+                if n_classes > 2 and self.fit_intercept:
+                    null_direction = intercept_shift(n_classes, X1.shape[1])
+                derivatives = full_hessian
 
-            def solve(gradient, hessian):
-                return newton_direction(gradient, hessian, null_direction)
+                def solve(gradient, hessian):
+                    return newton_direction(gradient, hessian, null_direction)
 
-        theta, n_iter, converged = newton_minimise(
-            lambda theta: loss(theta, X1, target, l2),
-            lambda theta: derivatives(theta, X1, target, l2),
-            np.zeros(n_scores * X1.shape[1]),
-            self.max_iter,
-            self.tol,
-            solve,
-        )
+            theta, n_iter, converged = newton_minimise(
+                lambda theta: loss(theta, X1, target, l2),
+                lambda theta: derivatives(theta, X1, target, l2),
+                theta0,
+                self.max_iter,
+                self.tol,
+                solve,
+            )
         coef = theta.reshape(n_scores, X1.shape[1])  # rows (w_k, b_k)
 
         if not converged:
+            advice = "raise max_iter or C, or standardise the features"
+            if n_iter < self.max_iter:  # float64 resolves no further step
+                advice = "raise tol, or standardise the features"
             warnings.warn(
-                f"Newton's method stopped after {n_iter} steps with the "
-                "gradient above tol; raise max_iter or C, or standardise "
-                "the features",
+                f"{self.solver_} stopped after {n_iter} iterations with the "
+                f"gradient above tol; {advice}",
                 ConvergenceWarning,
                 stacklevel=2,
             )
