@@ -15,10 +15,12 @@ from sklearn.neighbors import NearestNeighbors
 from scratch.dbscan import (
     DBSCAN,
     brute_neighbor_pairs,
+    choose_algorithm,
     cluster_labels,
     connected_components,
     grid_neighbor_pairs,
     k_distances,
+    tree_neighbor_pairs,
 )
 
 
@@ -92,7 +94,7 @@ def test_eq_dbscan_core_and_labels_identical_to_sklearn(
 
 
 @pytest.mark.parametrize("metric", ["euclidean", "manhattan", "chebyshev"])
-@pytest.mark.parametrize("algorithm", ["grid", "brute", "auto"])
+@pytest.mark.parametrize("algorithm", ["grid", "kd_tree", "brute", "auto"])
 def test_every_metric_and_algorithm_matches_sklearn(moons, metric, algorithm):
     ours = DBSCAN(
         eps=0.07, min_samples=8, metric=metric, algorithm=algorithm
@@ -107,7 +109,11 @@ def test_every_metric_and_algorithm_matches_sklearn(moons, metric, algorithm):
         (1, "grid"),
         (3, "grid"),
         (3, "brute"),
+        (3, "kd_tree"),
+        (5, "kd_tree"),
         (6, "auto"),
+        (9, "auto"),
+        (9, "kd_tree"),
     ],
 )
 def test_other_dimensions_match_sklearn(n_features, algorithm):
@@ -128,7 +134,7 @@ def test_other_dimensions_match_sklearn(n_features, algorithm):
     )
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(8))
 def test_integer_data_with_exact_ties_at_eps_matches_sklearn(seed):
     # integer coordinates make many distances exactly eps: the boundary
     # rule "distance <= eps" is exercised, not just assumed
@@ -136,7 +142,7 @@ def test_integer_data_with_exact_ties_at_eps_matches_sklearn(seed):
     X = rng.integers(0, 12, size=(150, 2)).astype(float)
     for eps in (1.0, 2.0, np.sqrt(2.0), 2.5):
         for min_samples in (1, 2, 3, 5, 8):
-            for algorithm in ("grid", "brute"):
+            for algorithm in ("grid", "kd_tree", "brute"):
                 ours = DBSCAN(
                     eps=eps, min_samples=min_samples, algorithm=algorithm
                 ).fit(X)
@@ -151,7 +157,7 @@ def test_far_from_the_origin_the_exact_distances_still_decide(moons):
     # more than eps^2; candidates are confirmed from exact differences
     X = moons + 1e7
     theirs = SkDBSCAN(eps=0.07, min_samples=8).fit(X)
-    for algorithm in ("grid", "brute"):
+    for algorithm in ("grid", "kd_tree", "brute"):
         ours = DBSCAN(eps=0.07, min_samples=8, algorithm=algorithm).fit(X)
         np.testing.assert_array_equal(ours.labels_, theirs.labels_)
 
@@ -169,6 +175,7 @@ def test_eq_dbscan_neighbourhood_pairs_equal_brute_force(ord, metric):
     expected = brute_force_pairs(X, 0.3, ord=ord)
     for rows, cols in (
         grid_neighbor_pairs(X, 0.3, metric),
+        tree_neighbor_pairs(X, 0.3, metric),
         brute_neighbor_pairs(X, 0.3, metric),
     ):
         assert len(rows) == len(expected)  # each pair exactly once
@@ -238,6 +245,17 @@ def test_k_distances_of_duplicates_are_zero():
     X = np.repeat(np.array([[0.0, 0.0], [5.0, 5.0]]), 4, axis=0)
     np.testing.assert_array_equal(k_distances(X, 4), np.zeros(8))
     np.testing.assert_allclose(k_distances(X, 5), np.full(8, np.sqrt(50)))
+
+
+@pytest.mark.parametrize("n_features", [2, 4])
+def test_eq_dbscan_k_distance_with_the_tree_matches_sklearn(n_features):
+    # 2 features and 3,000 samples: the k-NN rule picks the tree; 4: brute
+    X = np.random.default_rng(6).normal(size=(3000, n_features))
+    X[:300] = X[300:600]  # duplicates
+    expected, _ = NearestNeighbors(n_neighbors=10).fit(X).kneighbors(X)
+    np.testing.assert_allclose(
+        k_distances(X, 10), expected[:, -1], rtol=1e-12, atol=1e-12
+    )
 
 
 # --- the graph and the labels --------------------------------------------
@@ -352,7 +370,7 @@ def test_one_cluster_when_eps_covers_everything(blobs):
     assert len(model.core_sample_indices_) == len(blobs)
 
 
-@pytest.mark.parametrize("algorithm", ["grid", "brute"])
+@pytest.mark.parametrize("algorithm", ["grid", "kd_tree", "brute"])
 def test_duplicate_points_are_core_points(algorithm):
     X = np.vstack([np.zeros((30, 2)), [[5.0, 5.0]]])
     model = DBSCAN(eps=0.5, min_samples=30, algorithm=algorithm).fit(X)
@@ -381,7 +399,7 @@ def test_tiny_eps_on_spread_data_falls_back_from_the_grid():
     X = np.array([[0.0, 0.0], [1e-12, 0.0], [1e12, 1e12], [-1e12, 3.0]])
     model = DBSCAN(eps=1e-11, min_samples=2).fit(X)
     np.testing.assert_array_equal(model.labels_, [0, 0, -1, -1])
-    with pytest.raises(ValueError, match="algorithm='brute'"):
+    with pytest.raises(ValueError, match="algorithm='kd_tree' or 'brute'"):
         DBSCAN(eps=1e-11, min_samples=2, algorithm="grid").fit(X)
 
 
@@ -435,7 +453,7 @@ def test_bad_input_raises_a_clear_error(X, error, message):
         ({"min_samples": 5.0}, TypeError, "min_samples"),
         ({"min_samples": True}, TypeError, "min_samples"),
         ({"metric": "cosine"}, ValueError, "metric"),
-        ({"algorithm": "kd_tree"}, ValueError, "algorithm"),
+        ({"algorithm": "ball_tree"}, ValueError, "algorithm"),
     ],
 )
 def test_invalid_hyper_parameters_raise(moons, params, error, message):
@@ -449,8 +467,39 @@ def test_k_distances_rejects_a_bad_k(k):
         k_distances(np.ones((10, 2)), k)
 
 
-@pytest.mark.parametrize("algorithm", ["grid", "brute"])
+@pytest.mark.parametrize("algorithm", ["grid", "kd_tree", "brute"])
 def test_data_near_the_float_maximum_is_a_clear_error(algorithm):
     X = np.random.default_rng(0).normal(size=(30, 2)) * 1e307
     with pytest.raises(ValueError, match="overflow"):
         DBSCAN(eps=1e307, algorithm=algorithm).fit(X)
+
+
+@pytest.mark.parametrize("n_features", [2, 4, 6])
+def test_eq_dbscan_neighbourhood_tree_pairs_equal_brute_force(n_features):
+    # integer grid: many pairs at exactly eps, and duplicates at zero
+    rng = np.random.default_rng(n_features)
+    X = rng.integers(0, 5, size=(400, n_features)).astype(float)
+    for eps in (1.0, 2.0):
+        expected = pair_set(*brute_neighbor_pairs(X, eps))
+        rows, cols = tree_neighbor_pairs(X, eps)
+        assert np.all(rows < cols)
+        assert len(rows) == len(expected)
+        assert pair_set(rows, cols) == expected
+
+
+@pytest.mark.parametrize(
+    "n_samples, n_features, expected",
+    [
+        (10**6, 2, "grid"),
+        (10, 3, "grid"),
+        (512 * 2**4, 4, "kd_tree"),
+        (512 * 2**4 - 1, 4, "brute"),
+        (512 * 2**6, 6, "kd_tree"),
+        (20_000, 6, "brute"),
+    ],
+)
+def test_auto_picks_the_query_by_the_size_of_the_data(
+    n_samples, n_features, expected
+):
+    assert choose_algorithm("auto", n_samples, n_features) == expected
+    assert choose_algorithm("brute", n_samples, n_features) == "brute"

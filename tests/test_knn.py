@@ -71,11 +71,16 @@ def test_eq_knn_vote_classifier_matches_sklearn_on_digits(digits, weights, k):
     )
 
 
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
 @pytest.mark.parametrize("weights", ["uniform", "distance"])
 @pytest.mark.parametrize("k", [1, 5, 20])
-def test_eq_knn_average_regressor_matches_sklearn(friedman, weights, k):
+def test_eq_knn_average_regressor_matches_sklearn(
+    friedman, weights, k, algorithm
+):
     X, y, X_test, _ = friedman
-    ours = KNeighborsRegressor(n_neighbors=k, weights=weights).fit(X, y)
+    ours = KNeighborsRegressor(
+        n_neighbors=k, weights=weights, algorithm=algorithm
+    ).fit(X, y)
     theirs = SkRegressor(
         n_neighbors=k, weights=weights, algorithm="brute"
     ).fit(X, y)

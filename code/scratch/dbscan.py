@@ -9,8 +9,9 @@ sample next to two clusters goes to the one with the smaller label
 (eq-dbscan-border-rule), which is what scikit-learn's scan order does.
 
 All neighbour pairs come from one batched radius query: a grid of cells of
-side eps in low dimensions (eq-dbscan-grid-cell), blocks of the distance
-matrix otherwise. Neither ever holds an n x n array.
+side eps in low dimensions (eq-dbscan-grid-cell), the k-NN chapter's k-d
+tree (scratch.kd_tree) for a few more, blocks of the distance matrix
+otherwise. None ever holds an n x n array.
 """
 
 import itertools
@@ -18,7 +19,9 @@ import numbers
 
 import numpy as np
 
-from .knn import k_nearest
+from .kd_tree import KDTree
+from .knn import choose_algorithm as choose_knn_algorithm
+from .knn import k_nearest, neighbour_distances
 from .numerics import ragged_arange
 from .validation import (
     BaseEstimator,
@@ -33,9 +36,11 @@ from .validation import (
 )
 
 METRICS = {"euclidean", "manhattan", "chebyshev"}
-ALGORITHMS = {"auto", "grid", "brute"}
+ALGORITHMS = {"auto", "grid", "kd_tree", "brute"}
 # The grid is used for at most this many features: it visits 3^d cells.
 GRID_MAX_FEATURES = 3
+# Leaves of the k-d tree hold between this many points and twice as many.
+TREE_LEAF_SIZE = 30
 # Cells are a hair wider than eps, so that rounding in floor() can never
 # put two samples within eps of each other two cells apart.
 GRID_MARGIN = 2.0**-20
@@ -184,22 +189,50 @@ def brute_neighbor_pairs(X, eps, metric="euclidean", max_floats=2**22):
     return np.concatenate(rows), np.concatenate(cols)
 
 
+def tree_neighbor_pairs(X, eps, metric="euclidean"):
+    """Every pair of distinct samples within eps of each other, once, as
+    ``(rows, cols)`` with rows < cols: the k-d tree query.
+
+    The tree proposes every pair whose leaf boxes allow a distance within
+    the radius (thm-knn-kd-pruning-exact), and ``within_eps`` decides each
+    from the exact differences. For the Chebyshev metric the radius is
+    that of a Euclidean ball holding its ball, as in the brute force.
+    """
+    radius = eps * np.sqrt(X.shape[1]) if metric == "chebyshev" else eps
+    rows, cols = KDTree(X, TREE_LEAF_SIZE).radius_pairs(radius)
+    keep = within_eps(np.ascontiguousarray(X.T), rows, cols, eps, metric)
+    return rows[keep], cols[keep]
+
+
+def choose_algorithm(algorithm, n_samples, n_features):
+    """The query that ``algorithm`` stands for. 'auto' takes the grid for
+    at most GRID_MAX_FEATURES features; above, the k-d tree where the
+    k-NN chapter's rule picks it (n >= TREE_MIN_RATIO * 2^d,
+    eq-knn-kd-auto), brute force otherwise (measured in the chapter's
+    section on cost)."""
+    if algorithm != "auto":
+        return algorithm
+    if n_features <= GRID_MAX_FEATURES:
+        return "grid"
+    return choose_knn_algorithm("auto", n_samples, n_features)
+
+
 def neighbor_pairs(X, eps, metric="euclidean", algorithm="auto"):
-    """All pairs of distinct samples within eps, each once: the grid query
-    for at most three features, brute force otherwise or when the grid
-    would be too fine to number its cells."""
-    use_grid = algorithm == "grid" or (
-        algorithm == "auto" and X.shape[1] <= GRID_MAX_FEATURES
-    )
-    if use_grid and grid_geometry(X, eps) is None:
+    """All pairs of distinct samples within eps, each once, by the query
+    that ``choose_algorithm`` picks; 'auto' falls back from the grid to
+    the tree when the grid would be too fine to number its cells."""
+    chosen = choose_algorithm(algorithm, *X.shape)
+    if chosen == "grid" and grid_geometry(X, eps) is None:
         if algorithm == "grid":
             raise ValueError(
                 f"eps={eps!r} is too small for a grid over data this "
-                "spread out; use algorithm='brute'"
+                "spread out; use algorithm='kd_tree' or 'brute'"
             )
-        use_grid = False
-    if use_grid:
+        chosen = "kd_tree"
+    if chosen == "grid":
         return grid_neighbor_pairs(X, eps, metric)
+    if chosen == "kd_tree":
+        return tree_neighbor_pairs(X, eps, metric)
     return brute_neighbor_pairs(X, eps, metric)
 
 
@@ -264,14 +297,18 @@ def k_distances(X, k):
     counting the sample itself as the first (eq-dbscan-k-distance).
 
     With ``k = min_samples``, a sample is a core point exactly when this
-    distance is at most eps. The search is the k-NN chapter's brute force,
-    run with the samples as their own queries; the data are centred
-    first, since the distance expansion it ranks by is most accurate near
-    the origin.
+    distance is at most eps. The search is the k-NN chapter's, with the
+    samples as their own queries: its k-d tree where its rule
+    (eq-knn-kd-auto) picks the tree, brute force otherwise. The data are
+    centred first, since the distance expansion that brute force ranks by
+    is most accurate near the origin.
     """
     X = check_array(X)
     check_scalar(k, "k", numbers.Integral, low=1, high=X.shape[0])
     centred = X - X.mean(axis=0)
+    if choose_knn_algorithm("auto", *X.shape) == "kd_tree":
+        indices = KDTree(centred, TREE_LEAF_SIZE).query(centred, k)
+        return neighbour_distances(centred, centred, indices).max(axis=1)
     sq_norms = np.einsum("ij,ij->i", centred, centred)
     distances, _ = k_nearest(centred, centred, sq_norms, k)  # (n, k)
     return distances[:, -1]
@@ -289,11 +326,13 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         Neighbours, the sample itself included, that make a core point
         (eq-dbscan-core).
     metric : {'euclidean', 'manhattan', 'chebyshev'}, default='euclidean'
-    algorithm : {'auto', 'grid', 'brute'}, default='auto'
+    algorithm : {'auto', 'grid', 'kd_tree', 'brute'}, default='auto'
         How neighbours are found: a grid of cells of side eps
-        (eq-dbscan-grid-cell), meant for up to three features, or blocks
-        of the distance matrix. 'auto' takes the grid for up to three
-        features. Both give the same result.
+        (eq-dbscan-grid-cell), meant for up to three features, the k-d
+        tree of scratch.kd_tree, or blocks of the distance matrix. 'auto'
+        takes the grid for up to GRID_MAX_FEATURES features, above it the
+        tree when n_samples >= 512 * 2^n_features (eq-knn-kd-auto), brute
+        force otherwise. All give the same result.
 
     Attributes
     ----------

@@ -1,4 +1,5 @@
-"""k-nearest neighbours for classification and regression, brute force.
+"""k-nearest neighbours for classification and regression, by brute force
+or with a k-d tree.
 
 Chapter: book/supervised/knn.md. A query point x is answered from the k
 training points nearest to it in Euclidean distance (eq-knn-neighbourhood):
@@ -10,19 +11,25 @@ Neighbours are found by brute force: the squared distances from a block
 of query rows to every training point, less the query's own squared norm,
 by one matrix product (eq-knn-distance-expansion), in blocks small enough
 to bound memory; then the k smallest of each row, in two stages (group
-minima, then k groups), and their distances recomputed exactly.
+minima, then k groups), and their distances recomputed exactly. With few
+features a k-d tree (scratch.kd_tree) finds the same neighbours while
+looking at a few leaves of points per query instead of all of them.
 
 Tie rule. Among training points at equal (computed) squared distance, the
 one with the lower training index counts as nearer: it is chosen first when
 the k-th and (k+1)-th distances are equal, and listed first by
 ``kneighbors``. A vote tie between classes goes to the class that comes
-first in ``classes_``.
+first in ``classes_``. Brute force ranks by the expansion, the tree by
+the squared differences; both are exact on integer coordinates (of
+moderate size), so there the two give identical neighbours, ties
+included, and the distances of both come from ``neighbour_distances``.
 """
 
 import numbers
 
 import numpy as np
 
+from .kd_tree import KDTree
 from .validation import (
     BaseEstimator,
     ClassifierMixin,
@@ -43,6 +50,14 @@ from .validation import (
 # cache between the matrix product and the selection, which is faster
 # than larger ones.
 MAX_BLOCK_FLOATS = 2**19
+
+ALGORITHMS = {"auto", "brute", "kd_tree"}
+
+# 'auto' builds a k-d tree when there are at least this many training
+# points per orthant, n >= TREE_MIN_RATIO * 2^d: with fewer, a query's
+# ball crosses so many leaves that brute force's one matrix product wins
+# (measured in the chapter's section on the k-d tree).
+TREE_MIN_RATIO = 512
 
 # Training points per group in the two-stage selection
 # (smallest_k_by_groups): k groups of 16 leave 16 k candidates per query;
@@ -188,6 +203,17 @@ def k_nearest(X_query, X_fit, fit_sq_norms, k, exclude_self=False):
     return distances, indices
 
 
+def choose_algorithm(algorithm, n_samples, n_features):
+    """The search that ``algorithm`` stands for: 'auto' takes the k-d
+    tree when n >= TREE_MIN_RATIO * 2^d (eq-knn-kd-auto), brute force
+    otherwise."""
+    if algorithm != "auto":
+        return algorithm
+    # compare exponents: 2^d itself overflows for very wide data
+    enough = np.log2(n_samples / TREE_MIN_RATIO) >= n_features
+    return "kd_tree" if enough else "brute"
+
+
 def distance_weights(distances, weights):
     """Weight of each neighbour: eq-knn-distance-weights.
 
@@ -224,15 +250,22 @@ class _KNeighborsBase(BaseEstimator):
     """What the classifier and the regressor share: storing the training
     set, checking hyper-parameters, and ``kneighbors``."""
 
-    def __init__(self, *, n_neighbors=5, weights="uniform"):
+    def __init__(
+        self, *, n_neighbors=5, weights="uniform", algorithm="auto",
+        leaf_size=30,
+    ):
         self.n_neighbors = n_neighbors
         self.weights = weights
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
 
     def _check_params(self, n_samples):
         """``n_neighbors`` larger than the number of training samples
         raises ValueError here, at fit, rather than at predict."""
         check_scalar(self.n_neighbors, "n_neighbors", numbers.Integral, low=1)
         check_option(self.weights, "weights", {"uniform", "distance"})
+        check_option(self.algorithm, "algorithm", ALGORITHMS)
+        check_scalar(self.leaf_size, "leaf_size", numbers.Integral, low=1)
         if self.n_neighbors > n_samples:
             raise ValueError(
                 f"n_neighbors={self.n_neighbors} is larger than the "
@@ -248,6 +281,12 @@ class _KNeighborsBase(BaseEstimator):
         self.fit_sq_norms_ = np.einsum("ij,ij->i", X, X)
         self.n_samples_fit_ = X.shape[0]
         self.n_features_in_ = X.shape[1]
+        self.fit_method_ = choose_algorithm(self.algorithm, *X.shape)
+        self.tree_ = (
+            KDTree(self.X_fit_, self.leaf_size)
+            if self.fit_method_ == "kd_tree"
+            else None
+        )
         return self
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
@@ -291,9 +330,20 @@ class _KNeighborsBase(BaseEstimator):
                     else ""
                 )
             )
-        distances, indices = k_nearest(
-            X, self.X_fit_, self.fit_sq_norms_, n_neighbors, exclude_self
-        )
+        if self.tree_ is None:
+            distances, indices = k_nearest(
+                X, self.X_fit_, self.fit_sq_norms_, n_neighbors,
+                exclude_self,
+            )
+        else:
+            indices = self.tree_.query(
+                X,
+                n_neighbors,
+                np.arange(len(X)) if exclude_self else None,
+            )
+            distances, indices = sort_neighbours(
+                neighbour_distances(X, self.X_fit_, indices), indices
+            )
         return (distances, indices) if return_distance else indices
 
     def _neighbour_weights(self, X):
@@ -304,7 +354,7 @@ class _KNeighborsBase(BaseEstimator):
 
 
 class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
-    """k-nearest-neighbours classifier (brute-force search).
+    """k-nearest-neighbours classifier (brute force or k-d tree).
 
     Parameters
     ----------
@@ -314,6 +364,13 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
     weights : {'uniform', 'distance'}, default='uniform'
         Each neighbour's vote: 1, or 1 / its distance
         (eq-knn-distance-weights).
+    algorithm : {'auto', 'brute', 'kd_tree'}, default='auto'
+        How neighbours are found; both give the same neighbours. 'auto'
+        builds a k-d tree when n_samples >= TREE_MIN_RATIO * 2^n_features
+        (eq-knn-kd-auto).
+    leaf_size : int, default=30
+        Leaves of the k-d tree hold between leaf_size and 2 leaf_size
+        points (eq-knn-kd-depth).
 
     Attributes
     ----------
@@ -325,6 +382,10 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
         Their squared norms, for eq-knn-distance-expansion.
     y_fit_ : ndarray of shape (n_samples,)
         The index in ``classes_`` of each training label.
+    fit_method_ : {'brute', 'kd_tree'}
+        The search used, after resolving 'auto'.
+    tree_ : KDTree or None
+        The k-d tree (scratch.kd_tree), when ``fit_method_`` is 'kd_tree'.
     n_samples_fit_, n_features_in_ : int
     """
 
@@ -356,7 +417,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
 
 
 class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
-    """k-nearest-neighbours regressor (brute-force search).
+    """k-nearest-neighbours regressor (brute force or k-d tree).
 
     Parameters
     ----------
@@ -366,6 +427,13 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
     weights : {'uniform', 'distance'}, default='uniform'
         Each neighbour's weight in the average: 1, or 1 / its distance
         (eq-knn-distance-weights).
+    algorithm : {'auto', 'brute', 'kd_tree'}, default='auto'
+        How neighbours are found; both give the same neighbours. 'auto'
+        builds a k-d tree when n_samples >= TREE_MIN_RATIO * 2^n_features
+        (eq-knn-kd-auto).
+    leaf_size : int, default=30
+        Leaves of the k-d tree hold between leaf_size and 2 leaf_size
+        points (eq-knn-kd-depth).
 
     Attributes
     ----------
@@ -373,6 +441,10 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
     fit_sq_norms_ : ndarray of shape (n_samples,)
     y_fit_ : ndarray of shape (n_samples,)
         The training targets.
+    fit_method_ : {'brute', 'kd_tree'}
+        The search used, after resolving 'auto'.
+    tree_ : KDTree or None
+        The k-d tree (scratch.kd_tree), when ``fit_method_`` is 'kd_tree'.
     n_samples_fit_, n_features_in_ : int
     """
 
