@@ -10,9 +10,12 @@ JB     := $(BIN)/jupyter-book
 # The PyTorch release the neural-network tests compare with.
 TORCH := torch==2.13.0
 
-# Debian packages the PDF needs (xelatex, latexmk, the LaTeX classes and fonts).
+# Debian packages the PDF needs: xelatex, latexmk, the LaTeX classes,
+# poppler-utils (pdftotext, for the check of the PDF) and the fonts
+# (TeX Gyre Pagella and Pagella Math, DejaVu Sans Mono for code).
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
-                texlive-fonts-recommended latexmk fonts-freefont-otf
+                texlive-fonts-recommended latexmk poppler-utils \
+                fonts-texgyre fonts-texgyre-math fonts-dejavu-core
 
 .PHONY: all book test lint unit chapters pdf bench serve tex torch \
         torch-if-local execution-cache clean help
@@ -26,13 +29,19 @@ help:
 	@echo "make chapters  run each chapter's visible cells as a reader would"
 	@echo "make pdf       build _build/latex/book.pdf with xelatex"
 	@echo "make bench     time our models against the reference libraries"
+	@echo "make bench-record  store timings for the performance appendix"
 	@echo "make torch     install PyTorch (a large download from PyPI)"
 	@echo "make serve     serve _build/html on http://localhost:8000"
+	@echo "make site-check  open every page of _build/html in Chromium"
+	@echo "make student   the site without solutions, _build/student/html"
+	@echo "make exercise MODEL=kmeans       a chapter's key functions to write,"
+	@echo "                                 in exercises/kmeans/"
+	@echo "make exercise-test MODEL=kmeans  the chapter's tests on your version"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,book]'
+	$(BIN)/python -m pip install --quiet -e '.[test,book,site]'
 	touch $@
 
 # PyTorch is the reference of the neural-network tests, which skip their
@@ -77,18 +86,27 @@ execution-cache: $(STAMP)
 	@hash=$$($(CODE_HASH)); \
 	if [ "$$hash" != "$$(cat _build/.code-hash 2>/dev/null)" ]; then \
 	  echo "code/scratch or pyproject.toml changed: executing every chapter"; \
-	  rm -rf _build/.jupyter_cache _build/jupyter_execute; \
+	  rm -rf _build/.jupyter_cache _build/jupyter_execute _build/.doctrees; \
 	  mkdir -p _build; \
 	  echo "$$hash" > _build/.code-hash; \
 	fi
 
+# Matplotlib's cache in the build folder: where HOME is not writable it
+# would otherwise warn, in a cell's output, about a temporary one.
+MPL_ENV := MPLCONFIGDIR=$(CURDIR)/_build/.matplotlib
+
+# `make book STUDENT=1` builds the student edition instead (`make student`).
 book: $(STAMP) torch-if-local execution-cache
+ifeq ($(STUDENT),1)
+	$(MAKE) --no-print-directory student
+else
 	rm -rf _build/html
-	$(JB) build . --builder html
+	$(MPL_ENV) $(JB) build . --builder html
+endif
 
 lint: $(STAMP)
-	$(BIN)/python -m ruff check code tests
-	$(BIN)/python -m ruff format --check code tests
+	$(BIN)/python -m ruff check code tests tools
+	$(BIN)/python -m ruff format --check code tests tools
 
 unit: $(STAMP) torch-if-local
 	$(BIN)/python -m pytest -m "not chapters"
@@ -102,14 +120,60 @@ chapters: $(STAMP) torch-if-local
 # Sphinx warning fails this target.
 test: lint unit chapters torch-if-local execution-cache
 	rm -rf _build/html
-	$(JB) build . --builder html --all -W -n --keep-going
+	$(MPL_ENV) $(JB) build . --builder html --all -W -n --keep-going
+	$(MAKE) --no-print-directory site-check
+
+# Every page of _build/html opened in headless Chromium (tools/check_site.py):
+# raw TeX, MathJax errors, displays wider than the column, clipped glyphs,
+# broken images and links, console errors and stderr outputs fail it. It
+# installs Playwright (the `site` extra) and, as root under CI=true,
+# Debian's chromium; without a browser it says so and skips.
+.PHONY: site-check student
+site-check: $(STAMP)
+	@$(BIN)/python -c "import playwright" 2>/dev/null || \
+	  $(BIN)/python -m pip install --quiet -e '.[site]' || \
+	  echo "Could not install Playwright (the check will be skipped)."
+	$(BIN)/python tools/check_site.py _build/html --install
+
+# The student edition: the site without the exercises' solutions, in
+# _build/student/html. Built from a generated copy of _config.yml with
+# sphinx-exercise's hide_solutions on; it reuses the execution cache.
+student: $(STAMP) torch-if-local execution-cache
+	rm -rf _build/student
+	$(BIN)/python tools/student_config.py _build/student/_config.yml
+	$(MPL_ENV) $(JB) build . --builder html \
+	  --config _build/student/_config.yml --path-output _build/student
+	mv _build/student/_build/html _build/student/html
+	rm -rf _build/student/_build
+	@echo "Student edition: _build/student/html"
+
+# Learn by doing: `make exercise MODEL=kmeans` copies the package to
+# exercises/kmeans/ (or DIR=...) with the chapter's key functions replaced
+# by a NotImplementedError naming their equations; `make exercise-test
+# MODEL=kmeans` runs the chapter's tests on that copy (ARGS=... goes to
+# pytest). FORCE=1 starts a workspace again. The list: tools/exercise.py.
+.PHONY: exercise exercise-test
+MODEL ?=
+DIR   ?= exercises/$(MODEL)
+exercise: $(STAMP)
+	$(BIN)/python tools/exercise.py new $(MODEL) --dir $(DIR) \
+	  $(if $(FORCE),--force)
+
+exercise-test: $(STAMP)
+	$(BIN)/python tools/exercise.py test $(MODEL) --dir $(DIR) -- $(ARGS)
 
 tex:
 	@missing=""; \
 	for cmd in xelatex latexmk; do \
 	  command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$cmd"; done; \
 	kpsewhich fncychap.sty >/dev/null 2>&1 || missing="$$missing fncychap.sty"; \
-	fc-list 2>/dev/null | grep -qi FreeSerif || missing="$$missing FreeSerif"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing pdftotext"; \
+	kpsewhich texgyrepagella-math.otf >/dev/null 2>&1 || \
+	  missing="$$missing texgyrepagella-math.otf"; \
+	kpsewhich texgyrepagella-regular.otf >/dev/null 2>&1 || \
+	  missing="$$missing texgyrepagella-regular.otf"; \
+	fc-list 2>/dev/null | grep -qi 'DejaVu Sans Mono' || \
+	  missing="$$missing DejaVuSansMono"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$CI" = "true" ] && [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing TeX (missing:$$missing)"; \
@@ -128,10 +192,24 @@ pdf: $(STAMP) tex torch-if-local execution-cache
 	$(JB) build . --builder pdflatex
 	@test -s _build/latex/book.pdf || \
 	  { echo "no _build/latex/book.pdf was written"; exit 1; }
+# Raw TeX, '??', undefined references, wide lines, missing chapters,
+# blank pages; with the HTML of `make test`, literal TeX on the site and
+# numbers that differ between the two editions.
+	$(BIN)/python tools/check_pdf.py _build/latex/book.pdf \
+	  $$([ -d _build/html ] && echo --html _build/html)
 	@echo "PDF: _build/latex/book.pdf"
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
+
+# Re-measure the benchmarks and how time grows with the number of samples,
+# and store them, with the machine, the versions and the commit, in
+# tests/benchmarks/results/latest.json: the performance appendix reads that
+# file and never runs a benchmark. NOTE="..." records what else the machine
+# was doing.
+.PHONY: bench-record
+bench-record: $(STAMP)
+	$(BIN)/python tests/benchmarks/record.py --note "$(NOTE)"
 
 serve:
 	$(PYTHON) -m http.server --directory _build/html 8000
