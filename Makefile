@@ -116,12 +116,31 @@ unit: $(STAMP) torch-if-local
 chapters: $(STAMP) torch-if-local
 	$(BIN)/python -m pytest -m chapters
 
-# A failing test or cell, a broken reference, a missing citation or any
-# Sphinx warning fails this target.
-test: lint unit chapters torch-if-local execution-cache
-	rm -rf _build/html
-	$(MPL_ENV) $(JB) build . --builder html --all -W -n --keep-going
+# A failing test or cell, a broken reference, a missing citation, any
+# Sphinx warning, a chapter slower than CHAPTER_LIMIT seconds or a page the
+# browser check rejects fails this target. The tests and the book build run
+# side by side, one per core, each with one BLAS thread; the tests that
+# read the built site run after the build.
+CHAPTER_LIMIT ?= 90
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+test: lint torch-if-local execution-cache
+	$(MAKE) --no-print-directory -j2 --output-sync=target tests-alone \
+	  html-strict
+	$(BIN)/python tools/execution_report.py --limit $(CHAPTER_LIMIT)
+	$(BIN)/python -m pytest -q tests/test_notebooks.py \
+	  -k "built_site or generated_notebook or built_student"
 	$(MAKE) --no-print-directory site-check
+
+# Every test, the chapters' visible cells included; the tests of the built
+# site skip here, since the site is being built beside them.
+.PHONY: tests-alone html-strict
+tests-alone: $(STAMP)
+	$(ONE_THREAD) BOOK_HTML=$(CURDIR)/_build/no-site $(BIN)/python -m pytest
+
+html-strict: $(STAMP)
+	rm -rf _build/html
+	$(ONE_THREAD) $(MPL_ENV) $(JB) build . --builder html --all -W -n \
+	  --keep-going
 
 # Every page of _build/html opened in headless Chromium (tools/check_site.py):
 # raw TeX, MathJax errors, displays wider than the column, clipped glyphs,
