@@ -76,11 +76,13 @@ def test_tree_leaves_each_point_out_of_its_own_neighbours_like_brute(k):
 
 def test_every_point_a_duplicate_of_one_and_k_equal_to_n():
     X = np.ones((40, 2))
-    brute, tree = both(KNeighborsClassifier, X, np.arange(40) % 2,
-                       n_neighbors=40, leaf_size=3)
+    brute, tree = both(
+        KNeighborsClassifier, X, np.arange(40) % 2, n_neighbors=40, leaf_size=3
+    )
     Q = np.array([[1.0, 1.0], [5.0, -3.0]])
-    np.testing.assert_array_equal(tree.kneighbors(Q)[1],
-                                  brute.kneighbors(Q)[1])
+    np.testing.assert_array_equal(
+        tree.kneighbors(Q)[1], brute.kneighbors(Q)[1]
+    )
     np.testing.assert_array_equal(tree.kneighbors(Q)[1][0], np.arange(40))
 
 
@@ -90,13 +92,26 @@ def test_tree_predictions_equal_brute_force_for_both_estimators(weights):
     y_class = (X.sum(axis=1) % 3).astype(int)
     y_value = X[:, 0] - 2.0 * X[:, 1]
     Q = queries(2, 6, seed=7)
-    brute_c, tree_c = both(KNeighborsClassifier, X, y_class,
-                           weights=weights, n_neighbors=7, leaf_size=4)
-    np.testing.assert_array_equal(tree_c.predict_proba(Q),
-                                  brute_c.predict_proba(Q))
+    brute_c, tree_c = both(
+        KNeighborsClassifier,
+        X,
+        y_class,
+        weights=weights,
+        n_neighbors=7,
+        leaf_size=4,
+    )
+    np.testing.assert_array_equal(
+        tree_c.predict_proba(Q), brute_c.predict_proba(Q)
+    )
     np.testing.assert_array_equal(tree_c.predict(Q), brute_c.predict(Q))
-    brute_r, tree_r = both(KNeighborsRegressor, X, y_value,
-                           weights=weights, n_neighbors=7, leaf_size=4)
+    brute_r, tree_r = both(
+        KNeighborsRegressor,
+        X,
+        y_value,
+        weights=weights,
+        n_neighbors=7,
+        leaf_size=4,
+    )
     np.testing.assert_array_equal(tree_r.predict(Q), brute_r.predict(Q))
 
 
@@ -120,8 +135,9 @@ def test_tree_on_real_valued_data_matches_sklearn_where_untied():
     )
 
 
-@pytest.mark.parametrize("n_samples, leaf_size", [(1000, 7), (257, 30),
-                                                  (30, 30), (31, 5)])
+@pytest.mark.parametrize(
+    "n_samples, leaf_size", [(1000, 7), (257, 30), (30, 30), (31, 5)]
+)
 def test_eq_knn_kd_depth_tree_equals_sklearn_kdtree(n_samples, leaf_size):
     """Same split rule as scikit-learn's KDTree (median of the widest
     coordinate), so on continuous data the same nodes and boxes."""
@@ -162,14 +178,16 @@ def test_tree_boxes_hold_their_points_and_children_split_them():
             zip(tree.starts[level], tree.sizes[level])
         ):
             row = 2**level - 1 + node
-            points = tree.data[start:start + size]
+            points = tree.data[start : start + size]
             np.testing.assert_array_equal(points.min(axis=0), tree.low[row])
             np.testing.assert_array_equal(points.max(axis=0), tree.high[row])
             if level < tree.depth:
                 feature = tree.split_feature[row]
                 half = size // 2
-                assert (points[:half, feature].max()
-                        <= points[half:, feature].min())
+                assert (
+                    points[:half, feature].max()
+                    <= points[half:, feature].min()
+                )
     np.testing.assert_array_equal(np.sort(tree.indices), np.arange(700))
     np.testing.assert_array_equal(tree.data, X[tree.indices])
 
@@ -189,20 +207,23 @@ def test_eq_knn_kd_box_bound_never_exceeds_a_distance_inside():
     assert np.all(box_bound(inside, low, high) == 0.0)
 
 
-@pytest.mark.parametrize("n_samples, n_features, expected", [
-    (512 * 2**3, 3, "kd_tree"),
-    (512 * 2**3 - 1, 3, "brute"),
-    (512 * 2**5, 5, "kd_tree"),
-    (10**6, 64, "brute"),
-    (100, 1, "brute"),
-])
+@pytest.mark.parametrize(
+    "n_samples, n_features, expected",
+    [
+        (512 * 2**3, 3, "kd_tree"),
+        (512 * 2**3 - 1, 3, "brute"),
+        (512 * 2**5, 5, "kd_tree"),
+        (10**6, 64, "brute"),
+        (100, 1, "brute"),
+    ],
+)
 def test_eq_knn_kd_auto_takes_the_tree_for_many_points_per_orthant(
     n_samples, n_features, expected
 ):
     assert scratch.knn.TREE_MIN_RATIO == 512
-    assert scratch.knn.choose_algorithm(
-        "auto", n_samples, n_features
-    ) == expected
+    assert (
+        scratch.knn.choose_algorithm("auto", n_samples, n_features) == expected
+    )
 
 
 def test_fit_method_and_tree_follow_the_choice():
@@ -213,14 +234,16 @@ def test_fit_method_and_tree_follow_the_choice():
     assert brute.fit_method_ == "brute" and brute.tree_ is None
 
 
-@pytest.mark.parametrize("Model", [KNeighborsClassifier,
-                                   KNeighborsRegressor])
-@pytest.mark.parametrize("params, message", [
-    ({"algorithm": "ball_tree"}, "algorithm"),
-    ({"algorithm": "KD_TREE"}, "algorithm"),
-    ({"leaf_size": 0}, "leaf_size"),
-    ({"leaf_size": -3}, "leaf_size"),
-])
+@pytest.mark.parametrize("Model", [KNeighborsClassifier, KNeighborsRegressor])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"algorithm": "ball_tree"}, "algorithm"),
+        ({"algorithm": "KD_TREE"}, "algorithm"),
+        ({"leaf_size": 0}, "leaf_size"),
+        ({"leaf_size": -3}, "leaf_size"),
+    ],
+)
 def test_bad_algorithm_or_leaf_size_raises(Model, params, message):
     X = np.zeros((10, 2))
     with pytest.raises(ValueError, match=message):

@@ -251,7 +251,11 @@ class _KNeighborsBase(BaseEstimator):
     set, checking hyper-parameters, and ``kneighbors``."""
 
     def __init__(
-        self, *, n_neighbors=5, weights="uniform", algorithm="auto",
+        self,
+        *,
+        n_neighbors=5,
+        weights="uniform",
+        algorithm="auto",
         leaf_size=30,
     ):
         self.n_neighbors = n_neighbors
@@ -332,7 +336,10 @@ class _KNeighborsBase(BaseEstimator):
             )
         if self.tree_ is None:
             distances, indices = k_nearest(
-                X, self.X_fit_, self.fit_sq_norms_, n_neighbors,
+                X,
+                self.X_fit_,
+                self.fit_sq_norms_,
+                n_neighbors,
                 exclude_self,
             )
         else:
