@@ -7,6 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JB     := $(BIN)/jupyter-book
 
+# Chapters and tests run with one BLAS thread: their matrices are small, and
+# on a busy machine a second thread waiting to be scheduled made a chapter
+# several times slower.
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 # The PyTorch release the neural-network tests compare with.
 TORCH := torch==2.13.0
 
@@ -101,7 +106,7 @@ ifeq ($(STUDENT),1)
 	$(MAKE) --no-print-directory student
 else
 	rm -rf _build/html
-	$(MPL_ENV) $(JB) build . --builder html
+	$(ONE_THREAD) $(MPL_ENV) $(JB) build . --builder html
 endif
 
 lint: $(STAMP)
@@ -122,7 +127,6 @@ chapters: $(STAMP) torch-if-local
 # side by side, one per core, each with one BLAS thread; the tests that
 # read the built site run after the build.
 CHAPTER_LIMIT ?= 90
-ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 test: lint torch-if-local execution-cache
 	$(MAKE) --no-print-directory -j2 --output-sync=target tests-alone \
 	  html-strict
@@ -160,7 +164,7 @@ site-check: $(STAMP)
 student: $(STAMP) torch-if-local execution-cache
 	rm -rf _build/student
 	$(BIN)/python tools/student_config.py _build/student/_config.yml
-	$(MPL_ENV) $(JB) build . --builder html \
+	$(ONE_THREAD) $(MPL_ENV) $(JB) build . --builder html \
 	  --config _build/student/_config.yml --path-output _build/student
 	mv _build/student/_build/html _build/student/html
 	rm -rf _build/student/_build
@@ -208,7 +212,7 @@ tex:
 
 pdf: $(STAMP) tex torch-if-local execution-cache
 	rm -rf _build/latex
-	$(JB) build . --builder pdflatex
+	$(ONE_THREAD) $(MPL_ENV) $(JB) build . --builder pdflatex
 	@test -s _build/latex/book.pdf || \
 	  { echo "no _build/latex/book.pdf was written"; exit 1; }
 # Raw TeX, '??', undefined references, wide lines, missing chapters,
