@@ -12,8 +12,9 @@ known to hold its answer: the box bound (eq-knn-kd-box-bound) never exceeds
 the distance of any point inside (thm-knn-kd-pruning-exact).
 
 Nothing loops over single nodes or single queries in Python: a level of
-the tree is split in one pass of array operations, and a search moves
-all (query, node) pairs of a level down to the next level at once.
+the tree is split in one pass of array operations, a search moves all
+(query, node) pairs a few levels down at once, and each round of visits
+computes the distances from all its queries to whole leaves at once.
 """
 
 import numpy as np
@@ -30,6 +31,17 @@ PRUNE_SLACK = 1e-9
 # Queries searched together: bounds the memory of the (query, node) and
 # (query, candidate) arrays.
 QUERY_BLOCK = 2048
+
+# Levels the descent moves down at once, bounding the boxes of all 2^3
+# descendants of a node together. Most boxes survive each level of a
+# query's descent, so bounding the levels in between would drop few
+# pairs and cost a pass over all of them.
+DESCENT_STEP = 3
+
+# Rounds that visit one leaf per query and shrink the radius; the leaves
+# left after them are visited in one last round. The radius shrinks
+# mostly in the first few rounds, and the later ones hold few queries.
+SHRINKING_ROUNDS = 8
 
 
 def tree_depth(n_samples, leaf_size):
@@ -105,12 +117,16 @@ class KDTree:
     low, high : ndarray of shape (2^(depth + 1) - 1, n_features)
         Bounding box of every node, level by level: node j of level l is
         row 2^l - 1 + j.
+    low_by_feature, high_by_feature : ndarray of shape (n_features,
+        2^(depth + 1) - 1)
+        The same, one row per coordinate.
     starts, sizes : list of ndarray
         Per level, the first position and the number of each node's
         points.
-    leaf_data : ndarray of shape (2^depth, n_features, max leaf size)
-        Each leaf's points, one row per coordinate, padded with infinity:
-        a query's distances to a whole leaf are one broadcast difference.
+    leaf_coordinates : ndarray of shape (n_features, 2^depth, max leaf
+        size)
+        Each coordinate of each leaf's points, padded with infinity: a
+        query's distances to a whole leaf are a few broadcast differences.
     leaf_indices : ndarray of shape (2^depth, max leaf size)
         Their training indices, padded with -1.
     split_feature : ndarray of shape (2^depth - 1,)
@@ -134,16 +150,16 @@ class KDTree:
             self.sizes.append(sizes)
             if level < self.depth:
                 features.append(np.argmax(high - low, axis=1))
-                order, sizes = split_level(
-                    order, ranks, sizes, features[-1]
-                )
+                order, sizes = split_level(order, ranks, sizes, features[-1])
         self.indices = order
         self.data = np.ascontiguousarray(X[order])
-        self.leaf_data, self.leaf_indices = leaf_blocks(
+        self.leaf_coordinates, self.leaf_indices = leaf_blocks(
             self.data, order, self.starts[-1], self.sizes[-1]
         )
         self.low = np.concatenate(lows)
         self.high = np.concatenate(highs)
+        self.low_by_feature = np.ascontiguousarray(self.low.T)
+        self.high_by_feature = np.ascontiguousarray(self.high.T)
         # (n_internal_nodes,): the coordinate each inner node splits
         self.split_feature = np.concatenate(
             features + [np.zeros(0, dtype=np.intp)]
@@ -154,22 +170,49 @@ class KDTree:
         query's radius (squared radii ``radius2``, (n_query,)), with
         their bounds (eq-knn-kd-box-bound).
 
-        Pairs move down one level at a time: each pair becomes two, one
-        per child, and pairs whose box bound exceeds the radius are
-        dropped (thm-knn-kd-pruning-exact). Returned pairs are grouped by
-        query.
+        Pairs move down DESCENT_STEP levels at a time: each pair becomes
+        one per descendant of its node that many levels down, and pairs
+        whose box bound exceeds the radius are dropped
+        (thm-knn-kd-pruning-exact). Returned pairs are grouped by query.
         """
         query = np.arange(Q.shape[0])
         node = np.zeros(Q.shape[0], dtype=np.intp)
         lower = np.zeros(Q.shape[0])
-        for level in range(1, self.depth + 1):
-            query = np.repeat(query, 2)
-            node = (2 * node[:, None] + np.arange(2)).ravel()
-            row = (1 << level) - 1 + node
-            lower = box_bound(Q[query], self.low[row], self.high[row])
-            keep = lower <= radius2[query] * (1.0 + PRUNE_SLACK)
-            query, node, lower = query[keep], node[keep], lower[keep]
+        level = 0
+        while level < self.depth:
+            step = min(DESCENT_STEP, self.depth - level)
+            level += step
+            lower = self._descendant_bounds(Q, query, node, level, step)
+            keep = lower <= radius2[query, None] * (1.0 + PRUNE_SLACK)
+            pair, child = np.nonzero(keep)
+            query, lower = query[pair], lower[pair, child]
+            node = (node[pair] << step) + child
         return query, node, lower
+
+    def _descendant_bounds(self, Q, query, node, level, step):
+        """Squared box bounds (eq-knn-kd-box-bound) from each query
+        ``Q[query[t]]`` to the 2^step descendants at ``level`` of node
+        ``node[t]``: (n_pairs, 2^step).
+
+        The bound is a sum over coordinates, each term the bound to the
+        box's interval along one coordinate, so it is added up one
+        coordinate at a time, in the order of the distances
+        (``_leaf_distances``), on (pair, descendant) arrays that numpy
+        runs through quickly.
+        """
+        first_row = (1 << level) - 1
+        rows = slice(first_row, 2 * first_row + 1)
+        bound = np.zeros((node.shape[0], 1 << step))
+        for feature in range(Q.shape[1]):
+            # the descendants of node j are the nodes j 2^step onwards
+            low = self.low_by_feature[feature, rows].reshape(-1, 1 << step)
+            high = self.high_by_feature[feature, rows].reshape(low.shape)
+            bound += box_bound(  # one coordinate: (n_pairs, 2^step, 1)
+                Q[query, feature, None, None],
+                low[node, :, None],
+                high[node, :, None],
+            )
+        return bound
 
     def _greedy_node(self, Q, stop_level):
         """Node of level ``stop_level`` reached by each query when it
@@ -184,24 +227,14 @@ class KDTree:
             node = 2 * node + (Q[rows, feature] > self.high[left, feature])
         return node
 
-    def _first_radius(self, Q, k, need, exclude):
-        """Squared distance from each query to its k-th nearest point
-        within one node of the deepest level whose nodes all hold at least
-        ``need`` points, reached greedily: an upper bound on the k-th
-        nearest squared distance, the first radius of the search.
-        ``exclude`` (n_query,) is a training index to leave out per
-        query, or -1."""
-        level = max(
-            (lv for lv in range(self.depth + 1)
-             if self.sizes[lv].min() >= need),
+    def _home_level(self, need):
+        """The deepest level whose nodes all hold at least ``need``
+        points: a query's first radius comes from one node of it."""
+        return max(
+            level
+            for level in range(self.depth + 1)
+            if self.sizes[level].min() >= need
         )
-        node = self._greedy_node(Q, level)
-        starts, sizes = self.starts[level][node], self.sizes[level][node]
-        cand_query = np.repeat(np.arange(Q.shape[0]), sizes)
-        position = ragged_arange(starts, sizes)
-        sq_dist = squared_differences(Q, self.data, cand_query, position)
-        sq_dist[self.indices[position] == exclude[cand_query]] = np.inf
-        return kth_per_group(sq_dist, np.cumsum(sizes) - sizes, sizes, k)
 
     def _leaf_points(self, query, leaf):
         """Candidate pairs: each (query, leaf) pair expanded to the
@@ -211,6 +244,24 @@ class KDTree:
         sizes = self.sizes[self.depth][leaf]
         return np.repeat(query, sizes), ragged_arange(starts, sizes)
 
+    def _leaf_distances(self, Q, query, leaf, exclude):
+        """Squared distances from ``Q[query[t]]`` to every point of leaf
+        ``leaf[t]``, summed coordinate by coordinate, and the points'
+        training indices: two (n_visits, max leaf size). Padding and the
+        query's excluded point (``exclude``, or None) are at infinity.
+        One coordinate at a time keeps the temporary arrays small."""
+        points = Q[query]  # (n_visits, n_features)
+        sq_dist = np.zeros(self.leaf_indices[leaf].shape)
+        for feature, coordinate in enumerate(self.leaf_coordinates):
+            diff = coordinate[leaf]  # (n_visits, max leaf size)
+            diff -= points[:, feature, None]
+            diff *= diff
+            sq_dist += diff
+        index = self.leaf_indices[leaf]
+        if exclude is not None:
+            sq_dist[index == exclude[query, None]] = np.inf
+        return sq_dist, index
+
     def query(self, Q, k, exclude=None):
         """Training indices of the k nearest points of every row of Q,
         ranked by squared distance (computed from differences), ties by
@@ -219,67 +270,65 @@ class KDTree:
         ``exclude`` (n_query,) optionally names one training index per
         query to leave out (the query itself, when the queries are the
         training points). Needs k <= n_samples (less one with exclude).
-        Implements alg-knn-kd-query.
+        Queries are searched in blocks, in the order of their home node
+        (alg-knn-kd-query, step 1), so that a block's queries visit
+        nearby leaves, whose points stay in the processor's cache.
         """
-        n_query = Q.shape[0]
-        if exclude is None:
-            exclude = np.full(n_query, -1)
-        need = k + int(np.any(exclude >= 0))
-        result = np.empty((n_query, k), dtype=np.intp)
-        for start in range(0, n_query, QUERY_BLOCK):
-            block = slice(start, min(start + QUERY_BLOCK, n_query))
+        home_level = self._home_level(k + (exclude is not None))
+        home = self._greedy_node(Q, home_level)  # (n_query,)
+        by_home = np.argsort(home, kind="stable")
+        result = np.empty((Q.shape[0], k), dtype=np.intp)
+        for start in range(0, Q.shape[0], QUERY_BLOCK):
+            block = by_home[start : start + QUERY_BLOCK]
             result[block] = self._query_block(
-                Q[block], k, need, exclude[block]
+                Q[block],
+                k,
+                home_level,
+                home[block],
+                None if exclude is None else exclude[block],
             )
         return result
 
-    def _query_block(self, Q, k, need, exclude):
-        """``query`` for one block of queries: a first radius from one
-        node, then the leaves within it in rounds, nearest box first,
-        the radius shrinking to the k-th distance found so far."""
-        radius2 = self._first_radius(Q, k, need, exclude)
-        query, leaf, lower = self._descend(Q, radius2)
-        # round r visits the r-th nearest leaf box of every query
-        order = np.lexsort((lower, query))
-        first = group_starts(query[order])
-        rank = np.empty(query.shape[0], dtype=np.intp)
-        rank[order] = np.arange(query.shape[0]) - np.repeat(
-            first, np.diff(np.r_[first, query.shape[0]])
+    def _visit_home(self, Q, k, n_home_leaves, home, exclude):
+        """Step 1 of alg-knn-kd-query: the squared distances from each
+        query to the points of its home node (its ``n_home_leaves``
+        leaves). Returns their k smallest, (n_query, k), and the list of
+        found candidates, those within the k-th smallest."""
+        leaves = home[:, None] * n_home_leaves + np.arange(n_home_leaves)
+        query = np.repeat(np.arange(Q.shape[0]), n_home_leaves)
+        sq_dist, index = self._leaf_distances(
+            Q, query, leaves.ravel(), exclude
         )
-        order = np.argsort(rank, kind="stable")
-        query, leaf, lower = query[order], leaf[order], lower[order]
-        bounds = np.searchsorted(rank[order], np.arange(rank.max() + 2))
-        best = np.full((Q.shape[0], k), np.inf)  # k smallest so far
-        found = []
-        for start, stop in zip(bounds[:-1], bounds[1:]):
-            round_query, round_leaf = query[start:stop], leaf[start:stop]
-            visit = lower[start:stop] <= radius2[round_query] * (
-                1.0 + PRUNE_SLACK
-            )
+        per_query = sq_dist.reshape(Q.shape[0], -1)  # (n_query, home size)
+        best = np.partition(per_query, k - 1, axis=1)[:, :k]
+        radius2 = best.max(axis=1)
+        return best, [within_radius(query, sq_dist, index, radius2)]
+
+    def _query_block(self, Q, k, home_level, home, exclude):
+        """``query`` for one block of queries, alg-knn-kd-query: the
+        leaves under each query's home node give the first radius; the
+        other leaves within it follow in rounds, nearest box first, the
+        radius shrinking to the k-th distance found so far; the leaves
+        still left after SHRINKING_ROUNDS rounds go in one last round."""
+        n_home_leaves = 1 << (self.depth - home_level)
+        best, found = self._visit_home(Q, k, n_home_leaves, home, exclude)
+        radius2 = best.max(axis=1)  # the k-th smallest so far
+        query, leaf, lower = self._descend(Q, radius2)
+        away = leaf // n_home_leaves != home[query]
+        query, leaf, lower = query[away], leaf[away], lower[away]
+        rounds = visit_rounds(query, lower, SHRINKING_ROUNDS)
+        for round_number, pairs in enumerate(rounds):
+            round_query, round_leaf = query[pairs], leaf[pairs]
+            visit = lower[pairs] <= radius2[round_query] * (1.0 + PRUNE_SLACK)
             round_query, round_leaf = round_query[visit], round_leaf[visit]
-            # distances to the whole leaf, coordinate by coordinate
-            diff = self.leaf_data[round_leaf]  # (n_visits, d, max size)
-            diff -= Q[round_query, :, None]
-            diff *= diff
-            sq_dist = diff.sum(axis=1)  # (n_visits, max leaf size)
-            index = self.leaf_indices[round_leaf]
-            sq_dist[index == exclude[round_query, None]] = np.inf
-            smallest = np.partition(
-                np.concatenate([best[round_query], sq_dist], axis=1),
-                k - 1,
-                axis=1,
-            )[:, :k]
-            best[round_query] = smallest
-            radius2[round_query] = np.minimum(
-                radius2[round_query], smallest.max(axis=1)
+            sq_dist, index = self._leaf_distances(
+                Q, round_query, round_leaf, exclude
             )
-            # keep what may still be among the k nearest: (visit, slot)
-            near = np.nonzero(
-                sq_dist <= radius2[round_query, None] * (1.0 + PRUNE_SLACK)
-            )
-            found.append(
-                (round_query[near[0]], sq_dist[near], index[near])
-            )
+            if round_number < SHRINKING_ROUNDS:
+                smallest = merge_smallest(best[round_query], sq_dist, k)
+                best[round_query] = smallest
+                radius2[round_query] = smallest.max(axis=1)
+            found.append(within_radius(round_query, sq_dist, index, radius2))
         return select_k(found, radius2, k)
 
     def radius_pairs(self, radius):
@@ -305,19 +354,12 @@ class KDTree:
 
 def box_bound(points, low, high):
     """Squared distance from each point to the nearest point of its box
-    [low, high], eq-knn-kd-box-bound; all three arrays are
-    (n_pairs, n_features). Computed with the same operations as a
+    [low, high], eq-knn-kd-box-bound; the three arrays broadcast to
+    (..., n_features). Computed with the same operations as a
     distance, so in floating point too it never exceeds the computed
     distance to a point inside the box."""
     gap = np.maximum(np.maximum(low - points, points - high), 0.0)
-    return np.einsum("ij,ij->i", gap, gap)
-
-
-def squared_differences(Q, data, query, position):
-    """Squared distance from ``Q[query[t]]`` to ``data[position[t]]``,
-    from the coordinate differences: (n_pairs,)."""
-    diff = data[position] - Q[query]  # (n_pairs, n_features)
-    return np.einsum("ij,ij->i", diff, diff)
+    return np.einsum("...j,...j->...", gap, gap)
 
 
 def group_starts(group):
@@ -326,17 +368,16 @@ def group_starts(group):
 
 
 def leaf_blocks(data, indices, starts, sizes):
-    """Each leaf's points and training indices as one padded block:
-    (n_leaves, n_features, max size) padded with infinity, and
-    (n_leaves, max size) padded with -1. Coordinates in rows make the
-    distance computation run along contiguous memory."""
+    """Each leaf's points and training indices as padded blocks:
+    (n_features, n_leaves, max size) padded with infinity, and
+    (n_leaves, max size) padded with -1. One coordinate of a leaf is a
+    contiguous row, so the distances run along contiguous memory."""
     width = int(sizes.max())
     at = starts[:, None] + np.arange(width)  # (n_leaves, width)
     inside = np.arange(width) < sizes[:, None]
     at = np.where(inside, at, 0)
-    leaf_data = np.where(inside[:, :, None], data[at], np.inf)
-    leaf_data = np.ascontiguousarray(leaf_data.transpose(0, 2, 1))
-    return leaf_data, np.where(inside, indices[at], -1)
+    coordinates = np.where(inside, data[at].transpose(2, 0, 1), np.inf)
+    return coordinates, np.where(inside, indices[at], -1)
 
 
 def select_k(found, radius2, k):
@@ -356,20 +397,40 @@ def select_k(found, radius2, k):
     return index[order[first[:, None] + np.arange(k)]]  # (n_query, k)
 
 
-def padded_groups(values, starts, sizes):
-    """Segments ``values[starts[g]:][:sizes[g]]`` as the rows of one
-    array, padded with infinity: (n_groups, max size)."""
-    width = int(sizes.max())
-    at = starts[:, None] + np.arange(width)  # (n_groups, width)
-    return np.where(
-        np.arange(width) < sizes[:, None],
-        values[np.minimum(at, values.shape[0] - 1)],
-        np.inf,
+def visit_rounds(query, lower, n_shrinking):
+    """The (query, leaf) pairs of each round, as index arrays: round r <
+    ``n_shrinking`` holds every query's r-th nearest box (by its bound
+    ``lower``), the last round all the others. ``query`` is grouped.
+
+    The bounds are ranked within each query by one sort of the key
+    query * span + bound, with span more than twice the largest bound:
+    the integer part keeps the queries apart, and a rounding of the
+    fraction could only swap two nearly equal bounds, which changes the
+    order of the visits but never their result.
+    """
+    span = 2.0 * lower.max(initial=0.0) + 1.0
+    order = np.argsort(query * span + lower)
+    counts = np.bincount(query)
+    rank = np.arange(query.shape[0]) - np.repeat(
+        np.cumsum(counts) - counts, counts
     )
+    round_of = np.empty_like(rank)
+    round_of[order] = np.minimum(rank, n_shrinking)
+    return [np.flatnonzero(round_of == r) for r in range(n_shrinking + 1)]
 
 
-def kth_per_group(values, starts, sizes, k):
-    """k-th smallest value in each segment ``values[starts[g]:][:sizes[g]]``
-    (every segment holds at least k values)."""
-    padded = padded_groups(values, starts, sizes)
-    return np.partition(padded, k - 1, axis=1)[:, k - 1]
+def merge_smallest(best, sq_dist, k):
+    """The k smallest values of each row of ``best`` (n, k) and
+    ``sq_dist`` (n, m) together, in no particular order: (n, k)."""
+    both = np.concatenate([best, sq_dist], axis=1)
+    return np.partition(both, k - 1, axis=1)[:, :k]
+
+
+def within_radius(query, sq_dist, index, radius2):
+    """The candidates of a round that may still be among the k nearest,
+    those within the query's radius, as flat ``(query, sq_dist, index)``
+    arrays."""
+    near = np.nonzero(
+        sq_dist <= radius2[query, None] * (1.0 + PRUNE_SLACK)
+    )  # (visit, slot)
+    return query[near[0]], sq_dist[near], index[near]
