@@ -21,7 +21,6 @@ the other empty: for trying the script, not for the stored results.
 
 import argparse
 import datetime
-import hashlib
 import importlib
 import importlib.metadata
 import json
@@ -34,26 +33,11 @@ import time
 
 import growth
 from harness import format_row, run_case
+from provenance import code_hash
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 DEFAULT_OUT = HERE / "results" / "latest.json"
-
-
-def code_hash(root=ROOT):
-    """SHA-256 of code/scratch/, as the Makefile's CODE_HASH computes it
-    over the same files (it adds pyproject.toml and the PyTorch version,
-    which do not change the models)."""
-    scratch = root / "code" / "scratch"
-    files = sorted(
-        p.relative_to(root)
-        for p in scratch.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-    )
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path).encode() + b"\0" + (root / path).read_bytes())
-    return digest.hexdigest()
 
 
 def cpu_model():
