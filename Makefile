@@ -148,14 +148,11 @@ html-strict: $(STAMP)
 
 # Every page of _build/html opened in headless Chromium (tools/check_site.py):
 # raw TeX, MathJax errors, displays wider than the column, clipped glyphs,
-# broken images and links, console errors and stderr outputs fail it. It
-# installs Playwright (the `site` extra) and, as root under CI=true,
-# Debian's chromium; without a browser it says so and skips.
+# broken images and links, console errors and stderr outputs fail it.
+# Playwright comes with the venv (the `site` extra); as root under CI=true
+# it installs Debian's chromium; without a browser it says so and skips.
 .PHONY: site-check student
 site-check: $(STAMP)
-	@$(BIN)/python -c "import playwright" 2>/dev/null || \
-	  $(BIN)/python -m pip install --quiet -e '.[site]' || \
-	  echo "Could not install Playwright (the check will be skipped)."
 	$(BIN)/python tools/check_site.py _build/html --install
 
 # The student edition: the site without the exercises' solutions, in
